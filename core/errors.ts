@@ -1,0 +1,73 @@
+// Typed filesystem errors: the one error type core raises; each frontend maps `code` in its own table.
+
+/** Every error code core can raise, POSIX-style. */
+export const VFS_ERROR_CODES = [
+  'ENOENT', 'EEXIST', 'ENOTDIR', 'EISDIR', 'ENOTEMPTY', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC',
+  'EIO', 'EINVAL', 'ENAMETOOLONG', 'EXDEV', 'EBADF', 'ENODATA', 'ELOOP', 'EBUSY', 'ENOTSUP',
+] as const;
+
+export type VfsErrorCode = (typeof VFS_ERROR_CODES)[number];
+
+/** A filesystem error with a POSIX code, the operation and the path it concerns. */
+export class VfsError extends Error {
+  readonly code: VfsErrorCode;
+  readonly syscall: string;
+  readonly path: string | undefined;
+
+  constructor(code: VfsErrorCode, syscall: string, path?: string, detail?: string) {
+    super(`${code}: ${detail ?? DEFAULT_MESSAGES[code]}, ${syscall}${path === undefined ? '' : ` '${path}'`}`);
+    this.name = 'VfsError';
+    this.code = code;
+    this.syscall = syscall;
+    this.path = path;
+  }
+}
+
+const DEFAULT_MESSAGES: Record<VfsErrorCode, string> = {
+  ENOENT: 'no such file or directory',
+  EEXIST: 'file already exists',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  ENOTEMPTY: 'directory not empty',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EIO: 'input/output error',
+  EINVAL: 'invalid argument',
+  ENAMETOOLONG: 'name too long',
+  EXDEV: 'cross-device link',
+  EBADF: 'bad file handle',
+  ENODATA: 'no such attribute',
+  ELOOP: 'too many symbolic links',
+  EBUSY: 'resource busy',
+  ENOTSUP: 'operation not supported',
+};
+
+/** True when `err` is a VfsError (by shape, so wrapped or re-thrown copies still match), optionally with `code`. */
+export function isVfsError(err: unknown, code?: VfsErrorCode): err is VfsError {
+  if (typeof err !== 'object' || err === null) return false;
+  const c = (err as { code?: unknown }).code;
+  if (typeof c !== 'string' || !(VFS_ERROR_CODES as readonly string[]).includes(c)) return false;
+  return (err as Error).name === 'VfsError' && (code === undefined || c === code);
+}
+
+/** Converts a Node fs error (ENOSPC on a full disk, EIO…) into a VfsError; anything else becomes EIO. */
+export function fromNodeError(err: unknown, syscall: string, path?: string): VfsError {
+  if (isVfsError(err)) return err;
+  const c = (err as { code?: unknown } | null)?.code;
+  if (typeof c === 'string' && (VFS_ERROR_CODES as readonly string[]).includes(c)) {
+    return new VfsError(c as VfsErrorCode, syscall, path);
+  }
+  return new VfsError('EIO', syscall, path, (err as Error)?.message ?? String(err));
+}
+
+/** An error in the archive's stored bytes: a chunk that is missing, fails authentication or hashes wrong. */
+export class CorruptionError extends VfsError {
+  readonly objectId: string;
+  constructor(objectId: string, detail: string) {
+    super('EIO', 'read', undefined, `object ${objectId} is damaged: ${detail}`);
+    this.name = 'VfsError';
+    this.objectId = objectId;
+  }
+}

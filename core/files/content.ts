@@ -1,0 +1,102 @@
+// File contents as chunk lists: storing a byte stream, and reading ranges back.
+import type { Chunker } from '../store/chunker.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { BlobType } from '../store/pack-format.ts';
+import type { ChunkRef } from '../meta/inode.ts';
+
+/** Chunks stored concurrently per stream: bounds memory to about this many max-size chunks. */
+const MAX_INFLIGHT = 6;
+
+/** What storing a stream produced. */
+export interface StoredContent {
+  refs: ChunkRef[];
+  size: number;
+  /** Stored bytes added (0 for fully deduplicated content). */
+  addedBytes: number;
+}
+
+/** Chunks `source` and stores every chunk; memory stays bounded whatever the stream's length. */
+export async function storeStream(store: ObjectStore, chunker: Chunker, source: AsyncIterable<Uint8Array>): Promise<StoredContent> {
+  const refs: ChunkRef[] = [];
+  const inflight: Array<Promise<void>> = [];
+  let size = 0;
+  let addedBytes = 0;
+  const submit = async (chunk: Buffer) => {
+    const slot = refs.length;
+    refs.push({ id: Buffer.alloc(0), length: chunk.length });
+    size += chunk.length;
+    inflight.push(
+      store.put(BlobType.Data, chunk).then((r) => {
+        refs[slot] = { id: r.id, length: chunk.length };
+        if (r.added) addedBytes += r.storedLength;
+      }),
+    );
+    if (inflight.length >= MAX_INFLIGHT) await inflight.shift();
+  };
+  try {
+    for await (const piece of source) for (const c of chunker.push(piece)) await submit(c);
+    for (const c of chunker.finish()) await submit(c);
+  } finally {
+    await Promise.allSettled(inflight);
+  }
+  await Promise.all(inflight);
+  return { refs, size, addedBytes };
+}
+
+/** Start offset of each chunk, plus the total size at the end. */
+export function chunkOffsets(refs: ChunkRef[]): number[] {
+  const out = new Array<number>(refs.length + 1);
+  let at = 0;
+  refs.forEach((r, i) => {
+    out[i] = at;
+    at += r.length;
+  });
+  out[refs.length] = at;
+  return out;
+}
+
+/** Index of the chunk holding byte `pos` (offsets from chunkOffsets). */
+export function chunkAt(offsets: number[], pos: number): number {
+  let lo = 0;
+  let hi = offsets.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Reads `length` bytes at `offset` of a file made of `refs` (short at the end of the file). */
+export async function readRange(store: ObjectStore, refs: ChunkRef[], offsets: number[], offset: number, length: number): Promise<Buffer> {
+  const total = offsets[refs.length]!;
+  const end = Math.min(total, offset + length);
+  if (offset >= end) return Buffer.alloc(0);
+  const parts: Buffer[] = [];
+  for (let i = chunkAt(offsets, offset); i < refs.length && offsets[i]! < end; i++) {
+    const data = await store.get(refs[i]!.id);
+    const from = Math.max(0, offset - offsets[i]!);
+    const to = Math.min(data.length, end - offsets[i]!);
+    parts.push(data.subarray(from, to));
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/** Yields a file's contents chunk by chunk, reading a couple of chunks ahead. */
+export async function* readAll(store: ObjectStore, refs: ChunkRef[]): AsyncGenerator<Buffer> {
+  const ahead: Array<Promise<Buffer>> = [];
+  let next = 0;
+  const fill = () => {
+    while (ahead.length < 3 && next < refs.length) {
+      const p = store.get(refs[next++]!.id);
+      p.catch(() => undefined);
+      ahead.push(p);
+    }
+  };
+  fill();
+  while (ahead.length > 0) {
+    const data = await ahead.shift()!;
+    fill();
+    yield data;
+  }
+}

@@ -1,0 +1,131 @@
+// FastCDC content-defined chunking (gear hash, normalised chunking, cut-point skipping), streaming.
+import { hkdfSync } from 'node:crypto';
+
+/** Chunk size bounds in bytes; `avg` must be a power of two. */
+export interface ChunkerParams {
+  min: number;
+  avg: number;
+  max: number;
+}
+
+/** Derives the 256-entry gear table from a per-archive secret seed (HKDF-SHA256, info "strata/v1/gear"). */
+export function gearTable(seed: Buffer): Uint32Array {
+  const bytes = Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), 'strata/v1/gear', 1024));
+  const table = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) table[i] = bytes.readUInt32LE(i * 4);
+  return table;
+}
+
+/** Checks chunker parameters and throws a clear error when they cannot work. */
+export function validateChunkerParams(p: ChunkerParams): void {
+  const pow2 = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+  if (!pow2(p.avg) || p.avg < 1024 || p.avg > 64 * 1024 * 1024) {
+    throw new Error(`chunk size average must be a power of two between 1 KiB and 64 MiB, got ${p.avg}`);
+  }
+  if (!(p.min >= 64 && p.min < p.avg && p.max > p.avg)) {
+    throw new Error(`chunk sizes must satisfy 64 <= min < avg < max (got ${p.min}/${p.avg}/${p.max})`);
+  }
+}
+
+/** Default bounds for an average: min = avg/4, max = avg*4. */
+export function defaultChunkerParams(avg: number): ChunkerParams {
+  return { min: Math.max(64, avg / 4), avg, max: avg * 4 };
+}
+
+function topBits(n: number): number {
+  return n >= 32 ? 0xffffffff : ((0xffffffff << (32 - n)) >>> 0);
+}
+
+/**
+ * A streaming chunker: push bytes in any pieces, receive whole chunks. Bytes are copied once into
+ * a work buffer of 2×max and the scan resumes where it stopped, so small pushes cost no rescanning.
+ * Emitted chunks are fresh buffers owned by the caller.
+ */
+export class Chunker {
+  private readonly gear: Uint32Array;
+  private readonly params: ChunkerParams;
+  private readonly maskS: number;
+  private readonly maskL: number;
+  private readonly work: Buffer;
+  private start = 0;
+  private end = 0;
+  private scanPos = 0;
+  private hash = 0;
+
+  constructor(params: ChunkerParams, gear: Uint32Array) {
+    validateChunkerParams(params);
+    this.params = params;
+    this.gear = gear;
+    const bits = Math.round(Math.log2(params.avg));
+    this.maskS = topBits(bits + 2);
+    this.maskL = topBits(bits - 2);
+    this.work = Buffer.allocUnsafe(params.max * 2);
+  }
+
+  /** Adds bytes; returns the chunks completed by them (possibly none). */
+  push(data: Uint8Array): Buffer[] {
+    const out: Buffer[] = [];
+    let off = 0;
+    while (off < data.length) {
+      if (this.end === this.work.length) this.compact();
+      const n = Math.min(data.length - off, this.work.length - this.end);
+      this.work.set(data.subarray(off, off + n), this.end);
+      this.end += n;
+      off += n;
+      for (let cut = this.scan(false); cut >= 0; cut = this.scan(false)) out.push(this.take(cut));
+    }
+    return out;
+  }
+
+  /** Ends the stream; returns the remaining chunks (the last may be shorter than min). */
+  finish(): Buffer[] {
+    const out: Buffer[] = [];
+    while (this.end > this.start) out.push(this.take(this.scan(true)));
+    this.start = this.end = 0;
+    return out;
+  }
+
+  private compact(): void {
+    this.work.copyWithin(0, this.start, this.end);
+    this.end -= this.start;
+    this.start = 0;
+  }
+
+  private take(n: number): Buffer {
+    const chunk = Buffer.allocUnsafe(n);
+    this.work.copy(chunk, 0, this.start, this.start + n);
+    this.start += n;
+    this.scanPos = 0;
+    this.hash = 0;
+    return chunk;
+  }
+
+  /** Returns the length of the next chunk, or -1 when more data is needed. */
+  private scan(final: boolean): number {
+    const { min, avg, max } = this.params;
+    const buf = this.work;
+    const base = this.start;
+    const len = this.end - base;
+    if (len <= min) return final ? len : -1;
+    const gear = this.gear;
+    const end = Math.min(len, max);
+    const normal = Math.min(avg, end);
+    let i = Math.max(this.scanPos, min);
+    let h = this.hash;
+    const maskS = this.maskS;
+    for (; i < normal; i++) {
+      h = ((h << 1) + gear[buf[base + i]!]!) | 0;
+      if ((h & maskS) === 0) return i + 1;
+    }
+    const maskL = this.maskL;
+    for (; i < end; i++) {
+      h = ((h << 1) + gear[buf[base + i]!]!) | 0;
+      if ((h & maskL) === 0) return i + 1;
+    }
+    if (end === max) return max;
+    if (final) return len;
+    this.scanPos = i;
+    this.hash = h;
+    return -1;
+  }
+}

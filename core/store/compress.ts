@@ -1,0 +1,29 @@
+// Per-blob zstd compression, skipped when it does not pay (see README "Why @mongodb-js/zstd").
+import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
+
+/** How a blob's bytes are stored. */
+export const enum Compression {
+  None = 0,
+  Zstd = 1,
+}
+
+/** zstd level used for every blob. */
+export const ZSTD_LEVEL = 3;
+
+/** A blob must shrink by at least this fraction for the compressed form to be kept. */
+const MIN_SAVING = 1 / 32;
+
+/** Compresses `raw`; returns it unchanged (Compression.None) when zstd saves less than ~3%. */
+export async function compressBlob(raw: Buffer): Promise<{ data: Buffer; compression: Compression }> {
+  if (raw.length < 64) return { data: raw, compression: Compression.None };
+  const packed = await zstdCompress(raw, ZSTD_LEVEL);
+  if (packed.length > raw.length * (1 - MIN_SAVING)) return { data: raw, compression: Compression.None };
+  return { data: packed, compression: Compression.Zstd };
+}
+
+/** Reverses compressBlob. */
+export async function decompressBlob(data: Buffer, compression: Compression): Promise<Buffer> {
+  if (compression === Compression.None) return data;
+  if (compression === Compression.Zstd) return zstdDecompress(data);
+  throw new Error(`unknown compression ${compression as number}`);
+}

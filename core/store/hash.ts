@@ -1,0 +1,27 @@
+// Content ids: BLAKE3 of the plaintext, keyed with a secret when the archive is encrypted.
+import { Blake3Hasher, blake3 } from '@napi-rs/blake-hash';
+
+/** Length of every object id in bytes. */
+export const ID_BYTES = 32;
+
+/** Computes object ids; the keyed variant makes ids of an encrypted archive reveal nothing of its content. */
+export interface IdHasher {
+  /** The id of `data`. */
+  id(data: Uint8Array): Buffer;
+}
+
+/** Plain BLAKE3 (unencrypted archives). */
+export function plainHasher(): IdHasher {
+  return { id: (data) => blake3(data) };
+}
+
+/** BLAKE3 keyed mode with a 32-byte secret (encrypted archives). */
+export function keyedHasher(key: Buffer): IdHasher {
+  if (key.length !== 32) throw new Error('id key must be 32 bytes');
+  return { id: (data) => Blake3Hasher.newKeyed(key).update(data).digestBuffer() };
+}
+
+/** Lower-case hex of an id. */
+export function hex(id: Uint8Array): string {
+  return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex');
+}

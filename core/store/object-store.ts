@@ -1,0 +1,143 @@
+// Content-addressed object store: dedups blobs by id, appends new ones to packs, indexes them in LMDB.
+import { CorruptionError } from '../errors.ts';
+import type { MetaDb } from '../meta/db.ts';
+import type { PackBackend } from './backend.ts';
+import { BlobCache } from './blob-cache.ts';
+import type { BlobCodec } from './blob-codec.ts';
+import { hex } from './hash.ts';
+import { decodeLocation, encodeLocation, type BlobLocation } from './location.ts';
+import { BLOB_HEADER_BYTES, decodeBlobHeader, type BlobType } from './pack-format.ts';
+import { PackWriter, type PackSummary } from './pack-writer.ts';
+
+/** The outcome of storing one blob. */
+export interface PutResult {
+  id: Buffer;
+  /** False when the blob was already stored (deduplicated). */
+  added: boolean;
+  storedLength: number;
+}
+
+/**
+ * Stores and loads blobs. Contract: a blob returned by `put` is readable at once by this process,
+ * and becomes durable and visible in the index with the next `commit`, which writes pack bytes
+ * durably before the metadata that references them.
+ */
+export class ObjectStore {
+  private readonly writer: PackWriter;
+  private readonly cache = new BlobCache(64 * 1024 * 1024);
+  private readonly inflight = new Map<string, Promise<PutResult>>();
+  private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
+  private commitTail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly db: MetaDb,
+    readonly backend: PackBackend,
+    readonly codec: BlobCodec,
+    packTargetSize: number,
+  ) {
+    this.writer = new PackWriter(backend, packTargetSize);
+  }
+
+  /** The blob's location, from uncommitted puts or the index; undefined when unknown. */
+  locate(id: Buffer): BlobLocation | undefined {
+    const p = this.pending.get(hex(id));
+    if (p) return p.loc;
+    const v = this.db.blobs.get(id);
+    return v ? decodeLocation(v) : undefined;
+  }
+
+  /** True when the blob is stored (committed or pending). */
+  has(id: Buffer): boolean {
+    return this.locate(id) !== undefined;
+  }
+
+  /** Stores `raw` as a blob of `type` unless a blob with the same id exists. */
+  put(type: BlobType, raw: Buffer): Promise<PutResult> {
+    const id = this.codec.hasher.id(raw);
+    const key = hex(id);
+    const known = this.locate(id);
+    if (known) return Promise.resolve({ id, added: false, storedLength: known.storedLength });
+    const running = this.inflight.get(key);
+    if (running) return running.then((r) => ({ ...r, added: false }));
+    const job = this.store(type, id, key, raw);
+    this.inflight.set(key, job);
+    return job.finally(() => this.inflight.delete(key));
+  }
+
+  private async store(type: BlobType, id: Buffer, key: string, raw: Buffer): Promise<PutResult> {
+    const enc = await this.codec.encode(type, id, raw);
+    const e = await this.writer.append({ type, compression: enc.compression, rawLength: raw.length, storedLength: enc.stored.length, id }, enc.stored);
+    const loc: BlobLocation = { packId: e.packId, offset: e.offset, storedLength: e.storedLength, rawLength: e.rawLength, type, compression: e.compression };
+    this.pending.set(key, { id, loc });
+    this.cache.set(key, raw);
+    return { id, added: true, storedLength: enc.stored.length };
+  }
+
+  /** Reads blob `id`; throws CorruptionError (EIO) when it is missing or its bytes are not exactly it. */
+  async get(id: Buffer): Promise<Buffer> {
+    const key = hex(id);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const loc = this.locate(id);
+    if (!loc) throw new CorruptionError(key, 'missing from the index');
+    const raw = await this.readAt(id, loc);
+    this.cache.set(key, raw);
+    return raw;
+  }
+
+  /** Reads and checks a blob at a known location, bypassing the cache (verify uses this). */
+  async readAt(id: Buffer, loc: BlobLocation): Promise<Buffer> {
+    const key = hex(id);
+    let rec: Buffer;
+    try {
+      rec = await this.backend.read(loc.packId, loc.offset, BLOB_HEADER_BYTES + loc.storedLength);
+    } catch {
+      throw new CorruptionError(key, `pack ${loc.packId} cannot be read`);
+    }
+    const header = decodeBlobHeader(rec);
+    if (!header || !header.id.equals(id) || rec.length !== BLOB_HEADER_BYTES + loc.storedLength) {
+      throw new CorruptionError(key, `pack ${loc.packId} holds no such blob at offset ${loc.offset}`);
+    }
+    return this.codec.decode(loc.type, id, rec.subarray(BLOB_HEADER_BYTES), loc.compression, loc.rawLength);
+  }
+
+  /**
+   * Makes every put so far durable and indexed: syncs the packs, then runs one LMDB transaction
+   * that writes the new index entries, the pack records and whatever `mutate` adds.
+   */
+  commit(mutate?: () => void, seal = false): Promise<void> {
+    const run = this.commitTail.then(() => this.doCommit(mutate, seal));
+    this.commitTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doCommit(mutate: (() => void) | undefined, seal: boolean): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    let packs: PackSummary[];
+    try {
+      packs = seal ? await this.writer.sealAndSync() : await this.writer.sync();
+    } catch (err) {
+      for (const [k, v] of batch) this.pending.set(k, v);
+      throw err;
+    }
+    const { blobs, packs: packDb } = this.db;
+    try {
+      await this.db.env.transaction(() => {
+        for (const { id, loc } of batch.values()) blobs.put(id, encodeLocation(loc));
+        for (const p of packs) packDb.put(Buffer.from(p.packId, 'hex'), { sealed: p.sealed, length: p.length, blobs: p.blobs, writer: process.pid });
+        mutate?.();
+      });
+    } catch (err) {
+      for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
+      throw err;
+    }
+  }
+
+  /** Seals the open pack, commits, and closes pack files. */
+  async close(): Promise<void> {
+    await this.commit(undefined, true);
+    await this.writer.close();
+    await this.backend.close();
+  }
+}

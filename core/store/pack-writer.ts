@@ -1,0 +1,116 @@
+// Writes blobs into the current pack, append-only, one at a time; seals a pack with its index trailer when full.
+import { randomBytes } from 'node:crypto';
+import type { PackBackend, PackSink } from './backend.ts';
+import { BLOB_HEADER_BYTES, encodeBlobHeader, encodePackHeader, encodeTrailer, PACK_HEADER_BYTES, type BlobEntry } from './pack-format.ts';
+
+/** A pack as the writer knows it: its id, bytes written, entries, and whether it is sealed. */
+export interface PackState {
+  packId: string;
+  length: number;
+  entries: BlobEntry[];
+  sealed: boolean;
+}
+
+/** A pack's state at one sync: what the index records in `packs`. */
+export interface PackSummary {
+  packId: string;
+  length: number;
+  sealed: boolean;
+  blobs: number;
+}
+
+/** Appends blobs to packs. Contract: calls are serialised internally; `sync` makes every completed append durable. */
+export class PackWriter {
+  private sink: PackSink | null = null;
+  private current: PackState | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Packs written to since the last `takeTouched`. */
+  private touched = new Map<string, PackState>();
+  private sealedSinks: PackSink[] = [];
+
+  constructor(private readonly backend: PackBackend, private readonly targetSize: number) {}
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Appends one blob (header + stored bytes); resolves with its entry once written (not yet synced). */
+  append(entry: Omit<BlobEntry, 'offset'>, stored: Buffer): Promise<BlobEntry & { packId: string }> {
+    return this.serial(async () => {
+      if (!this.current || this.current.length + stored.length > this.targetSize) await this.rotate();
+      const pack = this.current!;
+      const full: BlobEntry = { ...entry, offset: pack.length };
+      const record = Buffer.concat([encodeBlobHeader(full), stored]);
+      await this.sink!.append(record);
+      pack.length += record.length;
+      pack.entries.push(full);
+      this.touched.set(pack.packId, pack);
+      return { ...full, packId: pack.packId };
+    });
+  }
+
+  private async rotate(): Promise<void> {
+    if (this.current && this.current.entries.length > 0) await this.sealCurrent();
+    if (this.current) return;
+    const packId = randomBytes(16).toString('hex');
+    this.sink = await this.backend.create(packId);
+    await this.sink.append(encodePackHeader());
+    this.current = { packId, length: PACK_HEADER_BYTES, entries: [], sealed: false };
+  }
+
+  private async sealCurrent(): Promise<void> {
+    const pack = this.current!;
+    await this.sink!.append(encodeTrailer(pack.entries));
+    pack.sealed = true;
+    this.touched.set(pack.packId, pack);
+    this.sealedSinks.push(this.sink!);
+    this.current = null;
+    this.sink = null;
+  }
+
+  /**
+   * Makes every completed append durable (fsync), including packs sealed since the last sync, and
+   * returns the state of each pack written since the previous sync, as of that moment.
+   */
+  sync(): Promise<PackSummary[]> {
+    return this.serial(async () => {
+      const sealed = this.sealedSinks;
+      this.sealedSinks = [];
+      for (const s of sealed) {
+        await s.sync();
+        await s.close();
+      }
+      await this.sink?.sync();
+      const out = [...this.touched.values()].map((p) => ({ packId: p.packId, length: p.length, sealed: p.sealed, blobs: p.entries.length }));
+      this.touched = new Map();
+      return out;
+    });
+  }
+
+  /** Seals the open pack (if it holds anything) so nothing is left unsealed, then syncs. */
+  async sealAndSync(): Promise<PackSummary[]> {
+    await this.serial(async () => {
+      if (this.current && this.current.entries.length > 0) await this.sealCurrent();
+    });
+    return this.sync();
+  }
+
+  /** Removes an empty open pack; call after the last sealAndSync. */
+  async close(): Promise<void> {
+    await this.serial(async () => {
+      if (this.current && this.current.entries.length === 0) {
+        await this.sink!.close();
+        await this.backend.remove(this.current.packId).catch(() => undefined);
+        this.current = null;
+        this.sink = null;
+      }
+    });
+  }
+}
+
+/** Bytes a blob of `storedLength` occupies in a pack. */
+export function recordBytes(storedLength: number): number {
+  return BLOB_HEADER_BYTES + storedLength;
+}

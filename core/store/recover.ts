@@ -1,0 +1,34 @@
+// Crash recovery at open: packs left unsealed by a dead writer are cut back to what the index
+// committed and sealed with their trailer.
+import type { MetaDb, PackRecord } from '../meta/db.ts';
+import type { PackBackend } from './backend.ts';
+import { encodeTrailer } from './pack-format.ts';
+import { scanPack } from './pack-scan.ts';
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Seals every unsealed pack whose writer process is gone; returns how many it sealed. */
+export async function recoverUnsealedPacks(db: MetaDb, backend: PackBackend): Promise<number> {
+  let sealed = 0;
+  for (const { key, value } of db.packs.getRange({})) {
+    const rec = value as PackRecord;
+    if (rec.sealed || alive(rec.writer)) continue;
+    const packId = key.toString('hex');
+    const scan = await scanPack(backend, packId, rec.length);
+    const sink = await backend.reopen(packId, scan.dataEnd);
+    await sink.append(encodeTrailer(scan.entries));
+    await sink.sync();
+    await sink.close();
+    await db.packs.put(key, { ...rec, sealed: true, length: scan.dataEnd, blobs: scan.entries.length });
+    sealed++;
+  }
+  return sealed;
+}
