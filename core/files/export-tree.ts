@@ -16,7 +16,9 @@ export interface ExportResult {
   bytes: number;
 }
 
-const seconds = (ns: bigint) => Number(ns / 1000n) / 1e6;
+// Node sets times from a double in seconds and truncates to nanoseconds: aim at the middle of the
+// microsecond so it lands on the right one (sub-microsecond digits cannot be set from Node).
+const seconds = (ns: bigint) => Number(ns / 1000n) / 1e6 + 5e-7;
 
 async function setMeta(path: string, node: Inode): Promise<void> {
   if (node.kind === 'symlink') {

@@ -1,12 +1,12 @@
 // `strata import`: copies a directory tree from the local disk into the live tree, streaming every file.
-import { createReadStream, type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { lstat, opendir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Archive } from '../archive.ts';
 import { VfsError } from '../errors.ts';
 import { encodeChunks, type Inode, type InodeKind } from '../meta/inode.ts';
 import { splitPath } from '../vfs/path.ts';
-import { storeStream } from './content.ts';
+import { readFilePieces, storeStream } from './content.ts';
 import { TaskPool } from '../util/task-pool.ts';
 
 /** Running totals reported while importing. */
@@ -18,7 +18,7 @@ export interface ImportProgress {
 }
 
 /** Files read at once: overlaps disk reads with chunking and compression on both cores. */
-const FILE_CONCURRENCY = 4;
+const FILE_CONCURRENCY = 3;
 /** Commit metadata at least this often (files, bytes). */
 const BATCH_FILES = 500;
 const BATCH_BYTES = 256 * 1024 * 1024;
@@ -64,7 +64,7 @@ export async function importTree(archive: Archive, src: string, to: string, onPr
 
   const pool = new TaskPool(FILE_CONCURRENCY);
   const importFile = async (path: string, names: string[], st: BigIntStats) => {
-    const content = await storeStream(archive.store, archive.newChunker(), createReadStream(path, { highWaterMark: 1024 * 1024 }));
+    const content = await storeStream(archive.store, archive.newChunker(), readFilePieces(path));
     progress.files++;
     progress.bytes += content.size;
     progress.addedBytes += content.addedBytes;

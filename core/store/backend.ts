@@ -6,7 +6,7 @@ import { fromNodeError } from '../errors.ts';
 
 /** An append-only pack being written. Contract: append calls are issued in order; sync makes all appended bytes durable. */
 export interface PackSink {
-  append(data: Buffer): Promise<void>;
+  append(...data: Buffer[]): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }
@@ -110,13 +110,16 @@ class FileSink implements PackSink {
     this.dirSynced = dir === null;
   }
 
-  async append(data: Buffer): Promise<void> {
-    const at = this.pos;
-    this.pos += data.length;
-    let done = 0;
-    while (done < data.length) {
-      const { bytesWritten } = await this.fh.write(data, done, data.length - done, at + done);
-      done += bytesWritten;
+  async append(...data: Buffer[]): Promise<void> {
+    const total = data.reduce((n, b) => n + b.length, 0);
+    let at = this.pos;
+    this.pos += total;
+    let rest = data;
+    while (rest.length > 0) {
+      let { bytesWritten } = await this.fh.writev(rest, at);
+      at += bytesWritten;
+      while (rest.length > 0 && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
+      if (rest.length > 0 && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
     }
   }
 

@@ -46,7 +46,7 @@ export class Chunker {
   private readonly params: ChunkerParams;
   private readonly maskS: number;
   private readonly maskL: number;
-  private readonly work: Buffer;
+  private work: Buffer = Buffer.alloc(0);
   private start = 0;
   private end = 0;
   private scanPos = 0;
@@ -59,7 +59,6 @@ export class Chunker {
     const bits = Math.round(Math.log2(params.avg));
     this.maskS = topBits(bits + 2);
     this.maskL = topBits(bits - 2);
-    this.work = Buffer.allocUnsafe(params.max * 2);
   }
 
   /** Adds bytes; returns the chunks completed by them (possibly none). */
@@ -67,7 +66,7 @@ export class Chunker {
     const out: Buffer[] = [];
     let off = 0;
     while (off < data.length) {
-      if (this.end === this.work.length) this.compact();
+      if (this.end === this.work.length) this.makeRoom(data.length - off);
       const n = Math.min(data.length - off, this.work.length - this.end);
       this.work.set(data.subarray(off, off + n), this.end);
       this.end += n;
@@ -85,9 +84,16 @@ export class Chunker {
     return out;
   }
 
-  private compact(): void {
-    this.work.copyWithin(0, this.start, this.end);
-    this.end -= this.start;
+  /** Compacts the work buffer, growing it (up to 2×max) when that frees too little: small files stay cheap. */
+  private makeRoom(wanted: number): void {
+    const live = this.end - this.start;
+    const cap = this.params.max * 2;
+    if (this.work.length < cap && this.work.length - live < wanted) {
+      const grown = Buffer.allocUnsafe(Math.min(cap, Math.max(live + wanted, this.work.length * 2, 64 * 1024)));
+      this.work.copy(grown, 0, this.start, this.end);
+      this.work = grown;
+    } else this.work.copyWithin(0, this.start, this.end);
+    this.end = live;
     this.start = 0;
   }
 

@@ -69,7 +69,6 @@ export class ObjectStore {
     const e = await this.writer.append({ type, compression: enc.compression, rawLength: raw.length, storedLength: enc.stored.length, id }, enc.stored);
     const loc: BlobLocation = { packId: e.packId, offset: e.offset, storedLength: e.storedLength, rawLength: e.rawLength, type, compression: e.compression };
     this.pending.set(key, { id, loc });
-    this.cache.set(key, raw);
     return { id, added: true, storedLength: enc.stored.length };
   }
 

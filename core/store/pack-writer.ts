@@ -42,9 +42,8 @@ export class PackWriter {
       if (!this.current || this.current.length + stored.length > this.targetSize) await this.rotate();
       const pack = this.current!;
       const full: BlobEntry = { ...entry, offset: pack.length };
-      const record = Buffer.concat([encodeBlobHeader(full), stored]);
-      await this.sink!.append(record);
-      pack.length += record.length;
+      await this.sink!.append(encodeBlobHeader(full), stored);
+      pack.length += BLOB_HEADER_BYTES + stored.length;
       pack.entries.push(full);
       this.touched.set(pack.packId, pack);
       return { ...full, packId: pack.packId };
