@@ -1,0 +1,217 @@
+// One open file shared by all its handles: committed chunks plus an overlay of unflushed writes in
+// staging. On flush only the changed range is re-chunked, until boundaries meet the old ones again.
+import { open as openFs, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fromNodeError } from '../errors.ts';
+import type { ChunkRef } from '../meta/inode.ts';
+import type { Chunker } from '../store/chunker.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { BlobType } from '../store/pack-format.ts';
+import { chunkAt, chunkOffsets, readRange } from '../files/content.ts';
+import { Mutex } from '../util/mutex.ts';
+import { IntervalSet } from './intervals.ts';
+
+/** What a commit hands to the metadata layer. */
+export interface ContentUpdate {
+  refs: ChunkRef[];
+  size: number;
+  mtimeNs: bigint;
+}
+
+/** Where an open file gets its collaborators. */
+export interface OpenFileDeps {
+  store: ObjectStore;
+  newChunker: () => Chunker;
+  stagingDir: string;
+  now: () => bigint;
+  /** Writes the new content into the inode, in the same commit as the chunks; false when the inode is gone. */
+  commit: (ino: number, update: ContentUpdate) => Promise<void>;
+}
+
+const PIECE = 1024 * 1024;
+const MAX_INFLIGHT = 4;
+
+/** The shared state of one file open for reading and writing. */
+export class OpenFile {
+  handles = 0;
+  private refs: ChunkRef[];
+  private offsets: number[];
+  private sizeNow: number;
+  private readonly dirty = new IntervalSet();
+  private changedLo = Infinity;
+  private changedHi = -1;
+  /** Base bytes at or beyond this offset were cut off by a truncate. */
+  private baseLimit: number;
+  private pendingMtime: bigint | null = null;
+  private staging: FileHandle | null = null;
+  private stagingPath: string | null = null;
+  private readonly lock = new Mutex();
+
+  constructor(readonly ino: number, refs: ChunkRef[], private readonly deps: OpenFileDeps) {
+    this.refs = refs;
+    this.offsets = chunkOffsets(refs);
+    this.sizeNow = this.offsets[refs.length]!;
+    this.baseLimit = this.sizeNow;
+  }
+
+  /** Current size including unflushed writes. */
+  get size(): number {
+    return this.sizeNow;
+  }
+
+  /** The mtime of unflushed writes, if any. */
+  get mtime(): bigint | null {
+    return this.pendingMtime;
+  }
+
+  /** True when there is something to flush. */
+  get isDirty(): boolean {
+    return this.changedHi >= 0;
+  }
+
+  read(offset: number, length: number): Promise<Buffer> {
+    return this.lock.run(() => this.readUnlocked(offset, length));
+  }
+
+  private async readUnlocked(offset: number, length: number): Promise<Buffer> {
+    const end = Math.min(this.sizeNow, offset + length);
+    if (offset >= end) return Buffer.alloc(0);
+    const baseEnd = Math.min(end, this.baseLimit);
+    const out = offset < baseEnd && this.dirty.empty && baseEnd === end
+      ? await readRange(this.deps.store, this.refs, this.offsets, offset, end - offset)
+      : Buffer.alloc(end - offset);
+    if (offset < baseEnd && !(this.dirty.empty && baseEnd === end)) {
+      (await readRange(this.deps.store, this.refs, this.offsets, offset, baseEnd - offset)).copy(out, 0);
+    }
+    for (const [a, b] of this.dirty.overlapping(offset, end)) {
+      await this.staging!.read(out, a - offset, b - a, a);
+    }
+    return out;
+  }
+
+  write(offset: number, data: Uint8Array): Promise<number> {
+    return this.lock.run(async () => {
+      if (data.length === 0) return 0;
+      const fh = await this.stagingFile();
+      try {
+        let done = 0;
+        while (done < data.length) done += (await fh.write(data, done, data.length - done, offset + done)).bytesWritten;
+      } catch (err) {
+        throw fromNodeError(err, 'write');
+      }
+      this.dirty.add(offset, offset + data.length);
+      this.changed(offset, offset + data.length);
+      this.sizeNow = Math.max(this.sizeNow, offset + data.length);
+      this.pendingMtime = this.deps.now();
+      return data.length;
+    });
+  }
+
+  truncate(size: number): Promise<void> {
+    return this.lock.run(async () => {
+      if (size === this.sizeNow) {
+        this.pendingMtime = this.deps.now();
+        this.changed(size, size);
+        return;
+      }
+      if (size < this.sizeNow) {
+        this.dirty.cut(size);
+        this.baseLimit = Math.min(this.baseLimit, size);
+        await this.staging?.truncate(size);
+      }
+      this.changed(Math.min(size, this.sizeNow), Math.max(size, this.sizeNow));
+      this.sizeNow = size;
+      this.pendingMtime = this.deps.now();
+    });
+  }
+
+  private changed(lo: number, hi: number): void {
+    this.changedLo = Math.min(this.changedLo, lo);
+    this.changedHi = Math.max(this.changedHi, hi);
+  }
+
+  private async stagingFile(): Promise<FileHandle> {
+    if (!this.staging) {
+      this.stagingPath = join(this.deps.stagingDir, `${this.ino}-${randomBytes(6).toString('hex')}`);
+      try {
+        this.staging = await openFs(this.stagingPath, 'w+', 0o600);
+      } catch (err) {
+        throw fromNodeError(err, 'write');
+      }
+    }
+    return this.staging;
+  }
+
+  /** Chunks the changed range, stores it, and commits the new content; a no-op when clean. */
+  flush(): Promise<void> {
+    return this.lock.run(async () => {
+      if (!this.isDirty) return;
+      const refs = await this.rechunk();
+      await this.deps.commit(this.ino, { refs, size: this.sizeNow, mtimeNs: this.pendingMtime ?? this.deps.now() });
+      this.refs = refs;
+      this.offsets = chunkOffsets(refs);
+      this.baseLimit = this.sizeNow;
+      this.dirty.clear();
+      this.changedLo = Infinity;
+      this.changedHi = -1;
+      this.pendingMtime = null;
+      await this.staging?.truncate(0);
+    });
+  }
+
+  /** The new chunk list: old chunks before the change, new ones across it, old ones again once boundaries resynchronise. */
+  private async rechunk(): Promise<ChunkRef[]> {
+    const oldSize = this.offsets[this.refs.length]!;
+    const n = this.refs.length;
+    const first = n === 0 ? 0 : chunkAt(this.offsets, Math.min(this.changedLo, oldSize - 1));
+    const start = n === 0 ? 0 : this.offsets[first]!;
+    const tailIntact = this.baseLimit === oldSize && this.sizeNow === oldSize;
+    const boundaries = new Map<number, number>();
+    if (tailIntact) for (let j = first + 1; j < n; j++) if (this.offsets[j]! >= this.changedHi) boundaries.set(this.offsets[j]!, j);
+
+    const out: ChunkRef[] = this.refs.slice(0, first);
+    const inflight: Array<Promise<void>> = [];
+    let pos = start;
+    let emittedTo = start;
+    let resyncAt = -1;
+    const chunker = this.deps.newChunker();
+    const emit = async (chunk: Buffer) => {
+      const slot = out.length;
+      out.push({ id: Buffer.alloc(0), length: chunk.length });
+      inflight.push(this.deps.store.put(BlobType.Data, chunk).then((r) => {
+        out[slot] = { id: r.id, length: chunk.length };
+      }));
+      if (inflight.length >= MAX_INFLIGHT) await inflight.shift();
+      emittedTo += chunk.length;
+      const j = boundaries.get(emittedTo);
+      if (j !== undefined) resyncAt = j;
+    };
+    try {
+      while (pos < this.sizeNow && resyncAt < 0) {
+        const piece = await this.readUnlocked(pos, Math.min(PIECE, this.sizeNow - pos));
+        pos += piece.length;
+        for (const c of chunker.push(piece)) {
+          await emit(c);
+          if (resyncAt >= 0) break;
+        }
+      }
+      if (resyncAt < 0) for (const c of chunker.finish()) await emit(c);
+    } finally {
+      await Promise.allSettled(inflight);
+    }
+    await Promise.all(inflight);
+    if (resyncAt >= 0) out.push(...this.refs.slice(resyncAt));
+    return out;
+  }
+
+  /** Drops the staging file (after the last handle closed). */
+  async dispose(): Promise<void> {
+    await this.lock.run(async () => {
+      await this.staging?.close().catch(() => undefined);
+      if (this.stagingPath) await rm(this.stagingPath, { force: true });
+      this.staging = null;
+      this.stagingPath = null;
+    });
+  }
+}

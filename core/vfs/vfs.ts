@@ -1,0 +1,325 @@
+// The archive as a Vfs: routes /.snapshots/… to read-only snapshot views and everything else to the live tree.
+import { statfs as fsStatfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Archive } from '../archive.ts';
+import { isVfsError, VfsError } from '../errors.ts';
+import { decodeChunks, encodeChunks, nowNs, ROOT_INO, type Inode } from '../meta/inode.ts';
+import { storeStream } from '../files/content.ts';
+import { SnapshotCatalog } from '../snapshot/catalog.ts';
+import { takeSnapshot } from '../snapshot/take-snapshot.ts';
+import { LiveFile } from './live-file.ts';
+import { LiveFs } from './live-fs.ts';
+import { OpenFile, type ContentUpdate } from './open-file.ts';
+import { NAME_MAX, splitPath } from './path.ts';
+import { SnapshotFs } from './snapshot-fs.ts';
+import { statOf } from './stat.ts';
+import { SNAPSHOTS_DIR, type DirEntry, type OpenFlags, type ReaddirOptions, type SetAttr, type SnapshotEntry, type Stat, type StatFs, type Vfs, type VfsFile } from './types.ts';
+
+/** Behaviour switches of one Vfs. */
+export interface VfsOptions {
+  /** Milliseconds clock (tests pass a fake one). */
+  clock?: () => number;
+  /** List `.snapshots` in the root directory (it is always reachable by name). */
+  listSnapshotsDir?: boolean;
+  /** Whether `mkdir /.snapshots/<name>` and `rmdir /.snapshots/<name>` are allowed. */
+  allowSnapshotCreate?: boolean;
+  allowSnapshotDelete?: boolean;
+}
+
+type Where = { at: 'live'; names: string[] } | { at: 'snapdir' } | { at: 'snap'; snapshot: string; names: string[] };
+
+function where(path: string, syscall: string): Where {
+  const names = splitPath(path, syscall);
+  if (names[0] !== SNAPSHOTS_DIR) return { at: 'live', names };
+  if (names.length === 1) return { at: 'snapdir' };
+  return { at: 'snap', snapshot: names[1]!, names: names.slice(2) };
+}
+
+const rofs = (syscall: string, path: string) => new VfsError('EROFS', syscall, path, 'snapshots are read-only');
+
+/** Creates the Vfs of an open archive. */
+export function createVfs(archive: Archive, options: VfsOptions = {}): ArchiveVfs {
+  return new ArchiveVfs(archive, options);
+}
+
+/** The Vfs over one archive: live tree plus snapshot views. */
+export class ArchiveVfs implements Vfs {
+  private readonly live: LiveFs;
+  private readonly snaps: SnapshotFs;
+  private readonly open_ = new Map<number, OpenFile>();
+  private readonly now: () => bigint;
+
+  constructor(readonly archive: Archive, private readonly options: VfsOptions = {}) {
+    this.now = () => nowNs(options.clock);
+    this.live = new LiveFs(archive, this.now);
+    this.snaps = new SnapshotFs(archive);
+  }
+
+  private snapdirStat(): Stat {
+    const root = this.live.tree.must(ROOT_INO, 'stat');
+    return { ...statOf(2 ** 52 - 1, { ...root, mode: 0o555 }, true), nlink: 1 };
+  }
+
+  private liveStat(ino: number, node: Inode): Stat {
+    const f = this.open_.get(ino);
+    return statOf(ino, node, false, f && f.isDirty ? { size: f.size, mtime: f.mtime } : undefined);
+  }
+
+  async stat(path: string): Promise<Stat> {
+    const w = where(path, 'stat');
+    if (w.at === 'snapdir') return this.snapdirStat();
+    if (w.at === 'snap') return this.snaps.stat(w.snapshot, w.names);
+    const { ino, node } = this.live.tree.resolve(w.names, 'stat');
+    return this.liveStat(ino, node);
+  }
+
+  async readdir(path: string, opts: ReaddirOptions = {}): Promise<DirEntry[]> {
+    const w = where(path, 'readdir');
+    if (w.at === 'snap') return this.snaps.readdir(w.snapshot, w.names, opts.after, opts.limit);
+    if (w.at === 'snapdir') {
+      const all = new SnapshotCatalog(this.archive.db).list().map((s) => s.name).sort();
+      const names = all.filter((n) => opts.after === undefined || n > opts.after).slice(0, opts.limit);
+      return Promise.all(names.map(async (name) => ({ name, stat: await this.snaps.stat(name, []) })));
+    }
+    const dir = this.live.dir(w.names, 'readdir');
+    const out: DirEntry[] = [];
+    if (w.names.length === 0 && this.options.listSnapshotsDir && (opts.after === undefined || SNAPSHOTS_DIR > opts.after)) {
+      out.push({ name: SNAPSHOTS_DIR, stat: this.snapdirStat() });
+    }
+    for (const { name, ino } of this.live.tree.list(dir.ino, opts.after, opts.limit)) {
+      const node = this.live.tree.get(ino);
+      if (node) out.push({ name, stat: this.liveStat(ino, node) });
+    }
+    if (opts.limit !== undefined && out.length > opts.limit) out.length = opts.limit;
+    return out;
+  }
+
+  async open(path: string, flags: OpenFlags = {}): Promise<VfsFile> {
+    const w = where(path, 'open');
+    const writing = !!(flags.write || flags.truncate || flags.append || flags.create);
+    if (w.at !== 'live') {
+      if (writing) throw rofs('open', path);
+      if (w.at === 'snapdir') throw new VfsError('EISDIR', 'open', path);
+      return this.snaps.open(w.snapshot, w.names);
+    }
+    if (w.names.length === 0) throw new VfsError('EISDIR', 'open', path);
+    let located: { ino: number; node: Inode };
+    if (flags.create) {
+      located = await this.live.txn(() => {
+        const parent = this.live.dir(w.names.slice(0, -1), 'open', w.names);
+        const existing = this.live.tree.lookup(parent.ino, w.names[w.names.length - 1]!);
+        if (existing !== undefined) {
+          if (flags.exclusive) throw new VfsError('EEXIST', 'open', path);
+          return { ino: existing, node: this.live.tree.must(existing, 'open', path) };
+        }
+        return this.live.createEntry(w.names, 'file', flags.mode ?? 0o644, {}, 'open');
+      });
+    } else located = this.live.tree.resolve(w.names, 'open');
+    if (located.node.kind === 'dir') throw new VfsError('EISDIR', 'open', path);
+    if (located.node.kind === 'symlink') throw new VfsError('ELOOP', 'open', path);
+    const file = this.acquire(located.ino, located.node);
+    const handle = new LiveFile(normalized(w.names), file, { write: writing, append: !!flags.append }, () => this.statIno(file.ino, path), (f) => this.releaseFile(f));
+    if (flags.truncate && file.size > 0) await file.truncate(0);
+    return handle;
+  }
+
+  private statIno(ino: number, path: string): Promise<Stat> {
+    const node = this.live.tree.get(ino);
+    const f = this.open_.get(ino);
+    if (!node) {
+      if (!f) throw new VfsError('ENOENT', 'fstat', path);
+      const t = this.now();
+      return Promise.resolve(statOf(ino, { kind: 'file', mode: 0o644, uid: 0, gid: 0, size: f.size, atime: t, mtime: t, ctime: t, btime: t, parent: 0 }, false));
+    }
+    return Promise.resolve(this.liveStat(ino, node));
+  }
+
+  private acquire(ino: number, node: Inode): OpenFile {
+    let f = this.open_.get(ino);
+    if (!f) {
+      f = new OpenFile(ino, decodeChunks(node.chunks), {
+        store: this.archive.store,
+        newChunker: () => this.archive.newChunker(),
+        stagingDir: join(this.archive.dir, 'staging'),
+        now: this.now,
+        commit: (i, u) => this.commitContent(i, u),
+      });
+      this.open_.set(ino, f);
+    }
+    f.handles++;
+    return f;
+  }
+
+  private async releaseFile(f: OpenFile): Promise<void> {
+    f.handles--;
+    if (f.handles > 0) return;
+    this.open_.delete(f.ino);
+    await f.dispose();
+  }
+
+  private commitContent(ino: number, u: ContentUpdate): Promise<void> {
+    return this.archive.store.commit(() => {
+      const node = this.live.tree.get(ino);
+      if (!node) return;
+      this.live.update(ino, { ...node, chunks: encodeChunks(u.refs), size: u.size, mtime: u.mtimeNs, ctime: this.now() });
+    });
+  }
+
+  async writeFile(path: string, source: AsyncIterable<Uint8Array> | Uint8Array, opts: { mode?: number; mtimeNs?: bigint; exclusive?: boolean } = {}): Promise<Stat> {
+    const w = where(path, 'write');
+    if (w.at !== 'live') throw rofs('write', path);
+    if (w.names.length === 0) throw new VfsError('EISDIR', 'write', path);
+    const precheck = () => {
+      const parent = this.live.dir(w.names.slice(0, -1), 'write', w.names);
+      const existing = this.live.tree.lookup(parent.ino, w.names[w.names.length - 1]!);
+      const node = existing === undefined ? undefined : this.live.tree.must(existing, 'write', path);
+      if (node?.kind === 'dir') throw new VfsError('EISDIR', 'write', path);
+      if (node && opts.exclusive) throw new VfsError('EEXIST', 'write', path);
+      return { parent, existing, node };
+    };
+    precheck();
+    const input = source instanceof Uint8Array ? (async function* () { yield source; })() : source;
+    const content = await storeStream(this.archive.store, this.archive.newChunker(), input);
+    let result!: { ino: number; node: Inode };
+    await this.archive.store.commit(() => {
+      const { existing, node } = precheck();
+      const t = this.now();
+      const fields = { chunks: encodeChunks(content.refs), size: content.size, mtime: opts.mtimeNs ?? t, ctime: t };
+      if (existing !== undefined && node) {
+        const next: Inode = { ...node, ...fields, ...(opts.mode !== undefined ? { mode: opts.mode & 0o7777 } : {}) };
+        this.live.update(existing, next);
+        result = { ino: existing, node: next };
+      } else result = this.live.createEntry(w.names, 'file', opts.mode ?? 0o644, fields, 'write');
+    });
+    return this.liveStat(result.ino, result.node);
+  }
+
+  async mkdir(path: string, mode = 0o755): Promise<Stat> {
+    const w = where(path, 'mkdir');
+    if (w.at === 'snapdir') throw new VfsError('EEXIST', 'mkdir', path);
+    if (w.at === 'snap') {
+      if (w.names.length > 0) throw rofs('mkdir', path);
+      if (this.options.allowSnapshotCreate === false) throw new VfsError('EACCES', 'mkdir', path, 'taking snapshots is not allowed');
+      await this.flushAll();
+      await takeSnapshot(this.archive, w.snapshot, () => new Date(this.options.clock?.() ?? Date.now()));
+      return this.snaps.stat(w.snapshot, []);
+    }
+    if (w.names.length === 0) throw new VfsError('EEXIST', 'mkdir', '/');
+    const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'dir', mode, {}, 'mkdir'));
+    return this.liveStat(ino, node);
+  }
+
+  async unlink(path: string): Promise<void> {
+    const w = where(path, 'unlink');
+    if (w.at === 'snapdir') throw new VfsError('EISDIR', 'unlink', path);
+    if (w.at === 'snap') throw rofs('unlink', path);
+    if (w.names.length === 0) throw new VfsError('EISDIR', 'unlink', path);
+    await this.live.txn(() => this.live.unlink(w.names));
+  }
+
+  async rmdir(path: string): Promise<void> {
+    const w = where(path, 'rmdir');
+    if (w.at === 'snapdir') throw new VfsError('EBUSY', 'rmdir', path);
+    if (w.at === 'snap') {
+      if (w.names.length > 0) throw rofs('rmdir', path);
+      if (this.options.allowSnapshotDelete === false) throw new VfsError('EACCES', 'rmdir', path, 'deleting snapshots is not allowed');
+      this.snaps.snapshot(w.snapshot, 'rmdir');
+      const catalog = new SnapshotCatalog(this.archive.db);
+      await this.live.txn(() => {
+        if (catalog.get(w.snapshot)) catalog.remove(w.snapshot);
+      });
+      return;
+    }
+    await this.live.txn(() => this.live.rmdir(w.names));
+  }
+
+  async rename(from: string, to: string, opts: { noReplace?: boolean } = {}): Promise<void> {
+    const a = where(from, 'rename');
+    const b = where(to, 'rename');
+    if (a.at !== 'live' || b.at !== 'live') throw rofs('rename', a.at !== 'live' ? from : to);
+    await this.live.txn(() => this.live.rename(a.names, b.names, !!opts.noReplace));
+  }
+
+  async symlink(target: string, path: string): Promise<Stat> {
+    const w = where(path, 'symlink');
+    if (w.at !== 'live') throw rofs('symlink', path);
+    if (target.length === 0 || target.includes('\0') || Buffer.byteLength(target) > 4096) throw new VfsError('EINVAL', 'symlink', path, 'invalid symlink target');
+    const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'symlink', 0o777, { target, size: Buffer.byteLength(target) }, 'symlink'));
+    return this.liveStat(ino, node);
+  }
+
+  async readlink(path: string): Promise<string> {
+    const w = where(path, 'readlink');
+    if (w.at === 'snapdir') throw new VfsError('EINVAL', 'readlink', path);
+    const node = w.at === 'snap' ? (await this.snaps.resolve(w.snapshot, w.names, 'readlink')).node : this.live.tree.resolve(w.names, 'readlink').node;
+    if (node.kind !== 'symlink') throw new VfsError('EINVAL', 'readlink', path, 'not a symlink');
+    return node.target ?? '';
+  }
+
+  async setattr(path: string, attrs: SetAttr): Promise<Stat> {
+    const w = where(path, 'setattr');
+    if (w.at !== 'live') throw rofs('setattr', path);
+    if (attrs.size !== undefined) {
+      const f = await this.open(path, { write: true });
+      try {
+        await f.truncate(attrs.size);
+      } finally {
+        await f.close();
+      }
+    }
+    const rest = { ...attrs };
+    delete rest.size;
+    if (Object.keys(rest).length === 0) return this.stat(path);
+    const { ino, node } = await this.live.txn(() => this.live.setattr(w.names, rest));
+    return this.liveStat(ino, node);
+  }
+
+  async statfs(): Promise<StatFs> {
+    const s = await fsStatfs(this.archive.dir);
+    return { blockSize: s.bsize, blocks: s.blocks, blocksFree: s.bfree, blocksAvail: s.bavail, files: s.files, filesFree: s.ffree, nameMax: NAME_MAX };
+  }
+
+  private async xattrNode(path: string, syscall: string): Promise<Inode> {
+    const w = where(path, syscall);
+    if (w.at === 'snapdir') return { ...this.live.tree.must(ROOT_INO, syscall) };
+    if (w.at === 'snap') return (await this.snaps.resolve(w.snapshot, w.names, syscall)).node;
+    return this.live.tree.resolve(w.names, syscall).node;
+  }
+
+  async getxattr(path: string, name: string): Promise<Buffer> {
+    const v = (await this.xattrNode(path, 'getxattr')).xattrs?.[name];
+    if (v === undefined) throw new VfsError('ENODATA', 'getxattr', path);
+    return v;
+  }
+
+  async listxattr(path: string): Promise<string[]> {
+    return Object.keys((await this.xattrNode(path, 'listxattr')).xattrs ?? {}).sort();
+  }
+
+  async setxattr(path: string, name: string, value: Buffer, flags: { create?: boolean; replace?: boolean } = {}): Promise<void> {
+    const w = where(path, 'setxattr');
+    if (w.at !== 'live') throw rofs('setxattr', path);
+    await this.live.txn(() => this.live.setXattr(w.names, name, value, flags));
+  }
+
+  async removexattr(path: string, name: string): Promise<void> {
+    const w = where(path, 'removexattr');
+    if (w.at !== 'live') throw rofs('removexattr', path);
+    await this.live.txn(() => this.live.setXattr(w.names, name, undefined, {}));
+  }
+
+  async snapshots(): Promise<SnapshotEntry[]> {
+    return new SnapshotCatalog(this.archive.db).list().map((s) => ({ name: s.name, id: s.id, time: new Date(s.time) }));
+  }
+
+  /** Commits every open file's unflushed writes (before a snapshot, and at shutdown). */
+  async flushAll(): Promise<void> {
+    const results = await Promise.allSettled([...this.open_.values()].map((f) => f.flush()));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed && failed.status === 'rejected') throw isVfsError(failed.reason) ? failed.reason : new VfsError('EIO', 'flush', undefined, String(failed.reason));
+  }
+}
+
+function normalized(names: string[]): string {
+  return '/' + names.join('/');
+}
