@@ -14,6 +14,7 @@ import { keyedHasher, plainHasher } from './store/hash.ts';
 import { newKdfParams, newKeys, unwrapKeys, wrapKeys, type ArchiveKeys } from './store/keys.ts';
 import { ObjectStore } from './store/object-store.ts';
 import { recoverUnsealedPacks } from './store/recover.ts';
+import { processAlive } from './util/process-alive.ts';
 
 /** Supplies the archive password when one is needed. */
 export type PasswordSource = () => Promise<string> | string;
@@ -110,6 +111,7 @@ export class Archive {
     const backend: PackBackend = new LocalPackBackend(join(dir, 'packs'));
     const store = new ObjectStore(db, backend, codec, config.packTargetSize);
     const archive = new Archive(dir, config, keys, db, store, new LiveTree(db), params, gearTable(seed));
+    await registerProcess(dir);
     if (!opts.readOnly) {
       await recoverUnsealedPacks(db, backend);
       await rm(join(dir, 'staging'), { recursive: true, force: true });
@@ -118,14 +120,32 @@ export class Archive {
     return archive;
   }
 
+  /** This archive's chunker gear table (derived from its secret seed). */
+  get gearTable(): Uint32Array {
+    return this.gear;
+  }
+
   /** A fresh streaming chunker with this archive's parameters and gear table. */
   newChunker(): Chunker {
     return new Chunker(this.chunkerParams, this.gear);
+  }
+
+  /** Process ids of other live processes that have this archive open. */
+  async otherProcesses(): Promise<number[]> {
+    const pids = (await readdir(join(this.dir, 'locks')).catch(() => [] as string[])).map(Number).filter((p) => Number.isInteger(p) && p !== process.pid);
+    return pids.filter(processAlive);
   }
 
   /** Seals and commits outstanding writes, then closes every file. */
   async close(): Promise<void> {
     await this.store.close();
     await this.db.env.close();
+    await rm(join(this.dir, 'locks', String(process.pid)), { force: true });
   }
+}
+
+/** Records this process under locks/ so maintenance that must run alone (prune) can see it. */
+async function registerProcess(dir: string): Promise<void> {
+  await mkdir(join(dir, 'locks'), { recursive: true });
+  await writeFile(join(dir, 'locks', String(process.pid)), `${new Date().toISOString()}\n`);
 }

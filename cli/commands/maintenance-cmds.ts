@@ -1,10 +1,11 @@
 // CLI: stats, verify, repair — measuring and checking an archive.
 import type { Command } from 'commander';
 import { archiveStats } from '../../core/maintenance/stats.ts';
+import { pruneArchive } from '../../core/maintenance/prune.ts';
 import { repairArchive } from '../../core/maintenance/repair.ts';
 import { verifyArchive } from '../../core/maintenance/verify.ts';
 import { progressBar } from '../progress.ts';
-import { humanBytes, output, withArchive, type ArchiveOptions } from '../context.ts';
+import { CliError, humanBytes, output, withArchive, type ArchiveOptions } from '../context.ts';
 
 /** Registers stats, verify and repair. */
 export function registerMaintenanceCommands(program: Command): void {
@@ -54,6 +55,26 @@ export function registerMaintenanceCommands(program: Command): void {
         });
         if (!report.ok) process.exitCode = 1;
       }, { readOnly: true, needTree: false });
+    });
+
+  program
+    .command('prune <archive>')
+    .description('free the space of data no snapshot or live file references')
+    .option('--dry-run', 'only report what would be freed')
+    .option('--repack-above <fraction>', 'repack packs with at least this share of garbage', (v) => Number(v), 0.3)
+    .option('--password-file <file>', 'read the password from a file')
+    .option('--json', 'print the report as JSON')
+    .action(async (dir: string, opts: ArchiveOptions & { dryRun?: boolean; repackAbove: number }) => {
+      await withArchive(dir, opts, async (archive) => {
+        const others = await archive.otherProcesses();
+        if (others.length > 0 && !opts.dryRun) {
+          throw new CliError(`the archive is open in process ${others.join(', ')}; stop it (or run prune inside the server) — prune must not race another process's writes`);
+        }
+        const r = await pruneArchive(archive, { dryRun: opts.dryRun, repackAbove: opts.repackAbove });
+        output(opts, r, () =>
+          `${r.blobsUnused} of ${r.blobs} blobs unused; ${opts.dryRun ? 'would free' : 'freed'} ${humanBytes(r.bytesFreed)}: ` +
+          `${r.packsDeleted} packs deleted, ${r.packsRepacked} repacked (${r.blobsMoved} blobs moved)\n`);
+      });
     });
 
   program

@@ -66,6 +66,16 @@ export async function takeSnapshot(archive: Archive, name?: string, clock: () =>
   const rootId = visit(ROOT_INO, tree.must(ROOT_INO, 'snapshot'));
 
   // Phase 2: store the trees and the record, then cache tree ids only where nothing changed meanwhile.
+  const endWrite = store.beginWrite();
+  try {
+    return await storeSnapshot(archive, catalog, plan, chosen, rootId, now);
+  } finally {
+    endWrite();
+  }
+}
+
+async function storeSnapshot(archive: Archive, catalog: SnapshotCatalog, plan: PlannedTree[], chosen: string, rootId: Buffer, now: Date): Promise<SnapshotInfo> {
+  const { tree, store } = archive;
   for (const p of plan) await store.put(BlobType.Tree, p.bytes);
   const record: SnapshotRecord = { v: 1, name: chosen, time: now.toISOString(), tree: rootId.toString('hex'), parent: headSnapshotId(archive.db) };
   const recordBytes = encodeSnapshot(record);

@@ -28,6 +28,11 @@ export class ObjectStore {
   private readonly inflight = new Map<string, Promise<PutResult>>();
   private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
   private commitTail: Promise<unknown> = Promise.resolve();
+  /** Blobs prune is about to delete: puts store them again instead of deduplicating against them. */
+  private condemned: Set<string> | null = null;
+  /** Every id put since the last moment no write was in progress: prune must keep them. */
+  private readonly recent = new Set<string>();
+  private writers = 0;
 
   constructor(
     readonly db: MetaDb,
@@ -55,7 +60,8 @@ export class ObjectStore {
   put(type: BlobType, raw: Buffer): Promise<PutResult> {
     const id = this.codec.hasher.id(raw);
     const key = hex(id);
-    const known = this.locate(id);
+    this.recent.add(key);
+    const known = this.condemned?.has(key) && !this.pending.has(key) ? undefined : this.locate(id);
     if (known) return Promise.resolve({ id, added: false, storedLength: known.storedLength });
     const running = this.inflight.get(key);
     if (running) return running.then((r) => ({ ...r, added: false }));
@@ -70,6 +76,40 @@ export class ObjectStore {
     const loc: BlobLocation = { packId: e.packId, offset: e.offset, storedLength: e.storedLength, rawLength: e.rawLength, type, compression: e.compression };
     this.pending.set(key, { id, loc });
     return { id, added: true, storedLength: enc.stored.length };
+  }
+
+  /**
+   * Brackets a write that puts blobs and commits references to them later; returns the function
+   * that ends it. Prune keeps every blob put since the last moment no write was open.
+   */
+  beginWrite(): () => void {
+    this.writers++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.writers--;
+      if (this.writers === 0 && this.condemned === null) this.recent.clear();
+    };
+  }
+
+  /** Ids put during writes still open (or since prune began); prune must not delete these. */
+  recentlyPut(): ReadonlySet<string> {
+    return this.recent;
+  }
+
+  /** Marks blobs as about to be deleted (null ends it): from now on puts of these store a fresh copy. */
+  condemn(ids: Set<string> | null): void {
+    this.condemned = ids;
+    if (ids === null && this.writers === 0) this.recent.clear();
+  }
+
+  /** Copies a blob's stored record into the current pack unchanged (repacking); indexed at the next commit. */
+  async copyBlob(id: Buffer, loc: BlobLocation): Promise<void> {
+    const rec = await this.backend.read(loc.packId, loc.offset + BLOB_HEADER_BYTES, loc.storedLength);
+    if (rec.length !== loc.storedLength) throw new CorruptionError(hex(id), `pack ${loc.packId} is truncated`);
+    const e = await this.writer.append({ type: loc.type, compression: loc.compression, rawLength: loc.rawLength, storedLength: loc.storedLength, id }, rec);
+    this.pending.set(hex(id), { id, loc: { ...loc, packId: e.packId, offset: e.offset } });
   }
 
   /** Reads blob `id`; throws CorruptionError (EIO) when it is missing or its bytes are not exactly it. */

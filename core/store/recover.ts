@@ -4,23 +4,14 @@ import type { MetaDb, PackRecord } from '../meta/db.ts';
 import type { PackBackend } from './backend.ts';
 import { encodeTrailer } from './pack-format.ts';
 import { scanPack } from './pack-scan.ts';
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../util/process-alive.ts';
 
 /** Seals every unsealed pack whose writer process is gone; returns how many it sealed. */
 export async function recoverUnsealedPacks(db: MetaDb, backend: PackBackend): Promise<number> {
   let sealed = 0;
   for (const { key, value } of db.packs.getRange({})) {
     const rec = value as PackRecord;
-    if (rec.sealed || alive(rec.writer)) continue;
+    if (rec.sealed || rec.writer === process.pid || processAlive(rec.writer)) continue;
     const packId = key.toString('hex');
     const scan = await scanPack(backend, packId, rec.length);
     const sink = await backend.reopen(packId, scan.dataEnd);

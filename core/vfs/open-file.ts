@@ -147,8 +147,14 @@ export class OpenFile {
   flush(): Promise<void> {
     return this.lock.run(async () => {
       if (!this.isDirty) return;
-      const refs = await this.rechunk();
-      await this.deps.commit(this.ino, { refs, size: this.sizeNow, mtimeNs: this.pendingMtime ?? this.deps.now() });
+      const endWrite = this.deps.store.beginWrite();
+      let refs: ChunkRef[];
+      try {
+        refs = await this.rechunk();
+        await this.deps.commit(this.ino, { refs, size: this.sizeNow, mtimeNs: this.pendingMtime ?? this.deps.now() });
+      } finally {
+        endWrite();
+      }
       this.refs = refs;
       this.offsets = chunkOffsets(refs);
       this.baseLimit = this.sizeNow;
@@ -203,6 +209,11 @@ export class OpenFile {
     await Promise.all(inflight);
     if (resyncAt >= 0) out.push(...this.refs.slice(resyncAt));
     return out;
+  }
+
+  /** The committed chunks (prune keeps them while the file is open, even once unlinked). */
+  get committedRefs(): readonly ChunkRef[] {
+    return this.refs;
   }
 
   /** Drops the staging file (after the last handle closed). */

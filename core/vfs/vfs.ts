@@ -179,18 +179,23 @@ export class ArchiveVfs implements Vfs {
     };
     precheck();
     const input = source instanceof Uint8Array ? (async function* () { yield source; })() : source;
-    const content = await storeStream(this.archive.store, this.archive.newChunker(), input);
+    const endWrite = this.archive.store.beginWrite();
     let result!: { ino: number; node: Inode };
-    await this.archive.store.commit(() => {
-      const { existing, node } = precheck();
-      const t = this.now();
-      const fields = { chunks: encodeChunks(content.refs), size: content.size, mtime: opts.mtimeNs ?? t, ctime: t };
-      if (existing !== undefined && node) {
-        const next: Inode = { ...node, ...fields, ...(opts.mode !== undefined ? { mode: opts.mode & 0o7777 } : {}) };
-        this.live.update(existing, next);
-        result = { ino: existing, node: next };
-      } else result = this.live.createEntry(w.names, 'file', opts.mode ?? 0o644, fields, 'write');
-    });
+    try {
+      const content = await storeStream(this.archive.store, this.archive.newChunker(), input);
+      await this.archive.store.commit(() => {
+        const { existing, node } = precheck();
+        const t = this.now();
+        const fields = { chunks: encodeChunks(content.refs), size: content.size, mtime: opts.mtimeNs ?? t, ctime: t };
+        if (existing !== undefined && node) {
+          const next: Inode = { ...node, ...fields, ...(opts.mode !== undefined ? { mode: opts.mode & 0o7777 } : {}) };
+          this.live.update(existing, next);
+          result = { ino: existing, node: next };
+        } else result = this.live.createEntry(w.names, 'file', opts.mode ?? 0o644, fields, 'write');
+      });
+    } finally {
+      endWrite();
+    }
     return this.liveStat(result.ino, result.node);
   }
 
@@ -310,6 +315,11 @@ export class ArchiveVfs implements Vfs {
 
   async snapshots(): Promise<SnapshotEntry[]> {
     return new SnapshotCatalog(this.archive.db).list().map((s) => ({ name: s.name, id: s.id, time: new Date(s.time) }));
+  }
+
+  /** Chunk ids held by open files (prune keeps them: an unlinked open file stays readable). */
+  *openChunkIds(): Iterable<Buffer> {
+    for (const f of this.open_.values()) for (const r of f.committedRefs) yield r.id;
   }
 
   /** Commits every open file's unflushed writes (before a snapshot, and at shutdown). */
