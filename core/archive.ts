@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LiveTree } from './meta/live-tree.ts';
 import { openMetaDb, type MetaDb } from './meta/db.ts';
 import { ROOT_INO, nowNs, type Inode } from './meta/inode.ts';
-import { LocalPackBackend, type PackBackend } from './store/backend.ts';
+import { LocalPackBackend, syncDir, type PackBackend } from './store/backend.ts';
 import { BlobCodec } from './store/blob-codec.ts';
 import { Chunker, defaultChunkerParams, gearTable, validateChunkerParams, type ChunkerParams } from './store/chunker.ts';
 import { FORMAT_VERSION, readConfig, type ArchiveConfig } from './store/config.ts';
@@ -30,7 +30,7 @@ export interface InitOptions {
 /** How to open an archive. */
 export interface OpenOptions {
   password?: PasswordSource;
-  /** Skips crash recovery and never writes (verify, ls, cat, export). */
+  /** Skips crash recovery and the staging clean-up (verify, ls, cat, export); LMDB is still opened read-write. */
   readOnly?: boolean;
 }
 
@@ -92,6 +92,7 @@ export class Archive {
     await fh.sync();
     await fh.close();
     await rename(tmp, join(dir, 'config.json'));
+    await syncDir(dir);
   }
 
   /** Opens an existing archive; asks for the password only when it is encrypted. */

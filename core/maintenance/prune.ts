@@ -50,6 +50,16 @@ async function mark(archive: Archive, extraRoots: () => Iterable<Buffer>): Promi
   return used;
 }
 
+/** Pack files no index entry or pack record knows, untouched for an hour: left by a writer that died before its first commit. */
+async function orphanPacks(archive: Archive, indexed: Set<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of await archive.store.backend.list()) {
+    if (indexed.has(id) || archive.db.packs.get(Buffer.from(id, 'hex'))) continue;
+    if ((await archive.store.backend.ageSeconds(id)) > 3600) out.push(id);
+  }
+  return out;
+}
+
 /** Runs prune; see PruneOptions. */
 export async function pruneArchive(archive: Archive, opts: PruneOptions = {}): Promise<PruneReport> {
   const { store, db } = archive;
@@ -86,7 +96,10 @@ export async function pruneArchive(archive: Archive, opts: PruneOptions = {}): P
         report.blobsMoved += p.live.length;
       }
     }
-    if (opts.dryRun || doomed.length === 0) return report;
+    const orphans = await orphanPacks(archive, new Set(byPack.keys()));
+    report.packsDeleted += orphans.length;
+    if (opts.dryRun || (doomed.length === 0 && orphans.length === 0)) return report;
+    for (const id of orphans) await store.backend.remove(id);
 
     store.condemn(condemned);
     try {

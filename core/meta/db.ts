@@ -6,7 +6,7 @@ export interface MetaDb {
   env: RootDatabase;
   /** blob id (32 bytes) → 30-byte location: pack id, offset, lengths, type, compression */
   blobs: Database<Buffer, Buffer>;
-  /** pack id (16 bytes) → { sealed, length, blobs } */
+  /** pack id (16 bytes) → { sealed, length, blobs, writer } */
   packs: Database<PackRecord, Buffer>;
   /** inode number → inode record */
   inodes: Database<unknown, number>;

@@ -1,4 +1,4 @@
-// Snapshot records: the signed-by-hash root of one version, naming its tree and its parent snapshot.
+// Snapshot records: the content-addressed root of one version, naming its tree and its parent snapshot.
 
 /** A snapshot as stored (a blob of type Snapshot, canonical JSON) and cataloged in LMDB. */
 export interface SnapshotRecord {

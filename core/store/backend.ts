@@ -18,6 +18,7 @@ export interface PackBackend {
   reopen(packId: string, length: number): Promise<PackSink>;
   read(packId: string, offset: number, length: number): Promise<Buffer>;
   size(packId: string): Promise<number>;
+  ageSeconds(packId: string): Promise<number>;
   list(): Promise<string[]>;
   remove(packId: string): Promise<void>;
   close(): Promise<void>;
@@ -37,7 +38,7 @@ export class LocalPackBackend implements PackBackend {
 
   async create(packId: string): Promise<PackSink> {
     const sub = join(this.dir, packId.slice(0, 2));
-    await mkdir(sub, { recursive: true });
+    if ((await mkdir(sub, { recursive: true })) !== undefined) await syncDir(this.dir);
     const fh = await open(this.path(packId), 'wx');
     return new FileSink(fh, 0, sub);
   }
@@ -72,6 +73,11 @@ export class LocalPackBackend implements PackBackend {
     } catch (err) {
       throw fromNodeError(err, 'read', `pack ${packId}`);
     }
+  }
+
+  /** Seconds since the pack file was last modified. */
+  async ageSeconds(packId: string): Promise<number> {
+    return (Date.now() - (await stat(this.path(packId))).mtimeMs) / 1000;
   }
 
   async size(packId: string): Promise<number> {
@@ -126,13 +132,22 @@ class FileSink implements PackSink {
   async sync(): Promise<void> {
     await this.fh.datasync();
     if (!this.dirSynced) {
-      const d = await open(this.dir!, 'r');
-      try { await d.sync(); } finally { await d.close(); }
+      await syncDir(this.dir!);
       this.dirSynced = true;
     }
   }
 
   async close(): Promise<void> {
     await this.fh.close();
+  }
+}
+
+/** fsyncs a directory so a new entry in it survives a crash. */
+export async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
   }
 }

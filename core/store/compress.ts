@@ -1,4 +1,4 @@
-// Per-blob zstd compression, skipped when it does not pay (see README "Why @mongodb-js/zstd").
+// Per-blob zstd compression, skipped when it does not pay (README: "Choices measured").
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
 
 /** How a blob's bytes are stored. */
