@@ -1,18 +1,19 @@
-// The `strata` command line: parses arguments and runs one command; errors print one line and exit 1.
+// The `strata` command line: every module in cli/commands/ registers its commands; errors print one line and exit 1.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { registerArchiveCommands } from './commands/archive-cmds.ts';
-import { registerMaintenanceCommands } from './commands/maintenance-cmds.ts';
-import { registerSnapshotCommands } from './commands/snapshot-cmds.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const program = new Command('strata')
   .description('a deduplicating, versioned archive served as an ordinary file share')
   .version(pkg.version)
   .showHelpAfterError();
-registerArchiveCommands(program);
-registerSnapshotCommands(program);
-registerMaintenanceCommands(program);
+
+/** Each file in cli/commands exports `register(program)`; loading them all keeps this file free of a list to edit. */
+const dir = new URL('./commands/', import.meta.url);
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+  const mod = (await import(new URL(file, dir).href)) as { register?: (p: Command) => void };
+  mod.register?.(program);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -33,7 +33,7 @@ function readerFor(archive: Archive, snapshot: string | undefined): TreeReader {
 }
 
 /** Registers init, import, export, ls and cat. */
-export function registerArchiveCommands(program: Command): void {
+export function register(program: Command): void {
   program
     .command('init <archive>')
     .description('create a new archive')

@@ -8,7 +8,7 @@ import { progressBar } from '../progress.ts';
 import { CliError, humanBytes, output, withArchive, type ArchiveOptions } from '../context.ts';
 
 /** Registers stats, verify and repair. */
-export function registerMaintenanceCommands(program: Command): void {
+export function register(program: Command): void {
   program
     .command('stats <archive>')
     .description('logical and stored sizes, dedup and compression ratios')

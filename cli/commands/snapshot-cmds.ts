@@ -27,7 +27,7 @@ const count = (v: string) => {
 };
 
 /** Registers the snapshot commands. */
-export function registerSnapshotCommands(program: Command): void {
+export function register(program: Command): void {
   program
     .command('snapshot <archive>')
     .description('take a snapshot of the live tree')

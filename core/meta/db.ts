@@ -16,6 +16,8 @@ export interface MetaDb {
   snapshots: Database<unknown, string>;
   /** small named values: nextIno, … */
   state: Database<unknown, string>;
+  /** user name → user record (password hashes, home, rights) */
+  users: Database<unknown, string>;
 }
 
 /** What the index knows of one pack file. */
@@ -40,5 +42,6 @@ export function openMetaDb(path: string, readOnly = false): MetaDb {
     dirents: env.openDB<number, [number, string]>({ name: 'dirents', keyEncoding: 'ordered-binary' }),
     snapshots: env.openDB<unknown, string>({ name: 'snapshots' }),
     state: env.openDB<unknown, string>({ name: 'state' }),
+    users: env.openDB<unknown, string>({ name: 'users' }),
   };
 }
