@@ -51,10 +51,10 @@ async function mark(archive: Archive, extraRoots: () => Iterable<Buffer>): Promi
 }
 
 /** Pack files no index entry or pack record knows, untouched for an hour: left by a writer that died before its first commit. */
-async function orphanPacks(archive: Archive, indexed: Set<string>): Promise<string[]> {
+async function orphanPacks(archive: Archive): Promise<string[]> {
   const out: string[] = [];
   for (const id of await archive.store.backend.list()) {
-    if (indexed.has(id) || archive.db.packs.get(Buffer.from(id, 'hex'))) continue;
+    if (archive.db.packs.get(Buffer.from(id, 'hex')) || id === archive.store.openPackId()) continue;
     if ((await archive.store.backend.ageSeconds(id)) > 3600) out.push(id);
   }
   return out;
@@ -66,6 +66,7 @@ export async function pruneArchive(archive: Archive, opts: PruneOptions = {}): P
   const report: PruneReport = { dryRun: !!opts.dryRun, blobs: 0, blobsUnused: 0, packsDeleted: 0, packsRepacked: 0, blobsMoved: 0, bytesFreed: 0 };
   const endWrite = store.beginWrite();
   try {
+    const orphans = await orphanPacks(archive);
     const used = await mark(archive, opts.extraRoots ?? (() => []));
     const byPack = new Map<string, { live: Array<{ id: Buffer; loc: BlobLocation }>; dead: Array<{ id: Buffer; loc: BlobLocation }>; deadBytes: number; bytes: number }>();
     const condemned = new Set<string>();
@@ -87,6 +88,8 @@ export async function pruneArchive(archive: Archive, opts: PruneOptions = {}): P
       }
     }
     report.blobsUnused = condemned.size;
+    // Condemn in the same synchronous step that read the index and `recent`: no put can slip between.
+    if (!opts.dryRun) store.condemn(condemned);
     const doomed = [...byPack.entries()].filter(([, p]) => p.dead.length > 0 && (p.live.length === 0 || p.deadBytes / p.bytes >= (opts.repackAbove ?? 0.3)));
     for (const [, p] of doomed) {
       report.bytesFreed += p.deadBytes;
@@ -96,13 +99,11 @@ export async function pruneArchive(archive: Archive, opts: PruneOptions = {}): P
         report.blobsMoved += p.live.length;
       }
     }
-    const orphans = await orphanPacks(archive, new Set(byPack.keys()));
     report.packsDeleted += orphans.length;
-    if (opts.dryRun || (doomed.length === 0 && orphans.length === 0)) return report;
-    for (const id of orphans) await store.backend.remove(id);
-
-    store.condemn(condemned);
     try {
+      if (opts.dryRun) return report;
+      for (const id of orphans) await store.backend.remove(id);
+      if (doomed.length === 0) return report;
       for (const [, p] of doomed) for (const b of p.live) await store.copyBlob(b.id, b.loc);
       const doomedIds = new Set(doomed.map(([id]) => id));
       await store.commit(() => {

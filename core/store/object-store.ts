@@ -112,6 +112,11 @@ export class ObjectStore {
     this.pending.set(hex(id), { id, loc: { ...loc, packId: e.packId, offset: e.offset } });
   }
 
+  /** The pack this process is appending to, if any. */
+  openPackId(): string | null {
+    return this.writer.openPackId;
+  }
+
   /** Reads blob `id`; throws CorruptionError (EIO) when it is missing or its bytes are not exactly it. */
   async get(id: Buffer): Promise<Buffer> {
     const key = hex(id);

@@ -30,6 +30,11 @@ export class PackWriter {
 
   constructor(private readonly backend: PackBackend, private readonly targetSize: number) {}
 
+  /** The pack being appended to, if any. */
+  get openPackId(): string | null {
+    return this.current?.packId ?? null;
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.tail.then(fn, fn);
     this.tail = run.catch(() => undefined);
