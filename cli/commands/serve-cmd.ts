@@ -5,6 +5,7 @@ import { Archive } from '../../core/archive.ts';
 import type { InlineUser } from '../../core/auth/authenticator.ts';
 import { checkUserName } from '../../core/auth/user.ts';
 import { StrataServer, type FrontendSpec } from '../../core/server/server.ts';
+import { parseDuration, SnapshotScheduler } from '../../core/snapshot/scheduler.ts';
 import { parseListen } from '../../protocols/frontend.ts';
 import { cliPassword } from '../password.ts';
 import { CliError } from '../context.ts';
@@ -25,6 +26,7 @@ export interface ServeFlags {
   mount?: string;
   user: string[];
   passwordFile?: string;
+  snapshotEvery?: string;
 }
 
 /** Parses `--user NAME:PASSWORD` into a full-rights in-memory user. */
@@ -55,15 +57,21 @@ export async function frontendSpecs(flags: ServeFlags): Promise<FrontendSpec[]> 
 /** Runs a server until SIGINT/SIGTERM, then stops it gracefully. */
 export async function runServer(dir: string, flags: ServeFlags): Promise<void> {
   const specs = await frontendSpecs(flags);
+  const every = flags.snapshotEvery ? parseDuration(flags.snapshotEvery) : null;
   if (specs.length === 0) throw new CliError('nothing to serve: pass --webdav, --ftp, --smb and/or --mount');
   const users = flags.user.map(parseInlineUser);
   const archive = await Archive.open(dir, { password: cliPassword(flags) });
   const server = new StrataServer(archive, { users });
+  const scheduler = every === null ? null : new SnapshotScheduler(archive, every, () => server.vfs.flushAll(), (r) => {
+    if (r.snapshot) server.log.info({ snapshot: r.snapshot.name }, 'automatic snapshot taken');
+    if (r.error) server.log.error({ err: r.error }, 'automatic snapshot failed');
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.log.info({ signal }, 'shutting down');
+    await scheduler?.stop();
     await server.stop();
     process.exit(0);
   };
@@ -76,6 +84,7 @@ export async function runServer(dir: string, flags: ServeFlags): Promise<void> {
     await server.stop(2000);
     throw err;
   }
+  scheduler?.start();
   for (const f of server.frontends) process.stderr.write(`${f.name}: ${f.urls.join(' ')}\n`);
 }
 
@@ -89,6 +98,7 @@ export function register(program: Command): void {
     .option('--smb <host:port>', 'serve SMB here')
     .option('--mount <dir>', 'mount the archive here (FUSE)')
     .option('--user <name:password>', 'a user with full rights, kept in memory (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--snapshot-every <duration>', 'take a snapshot this often (e.g. 15m) when something changed')
     .option('--password-file <file>', 'read the archive password from a file')
     .action(async (dir: string, flags: ServeFlags) => {
       await runServer(dir, flags);
