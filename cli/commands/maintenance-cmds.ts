@@ -1,7 +1,8 @@
 // CLI: stats, verify, repair — measuring and checking an archive.
 import type { Command } from 'commander';
 import { archiveStats } from '../../core/maintenance/stats.ts';
-import { pruneArchive } from '../../core/maintenance/prune.ts';
+import { pruneArchive, type PruneReport } from '../../core/maintenance/prune.ts';
+import { askServer } from '../../core/server/control.ts';
 import { repairArchive } from '../../core/maintenance/repair.ts';
 import { verifyArchive } from '../../core/maintenance/verify.ts';
 import { progressBar } from '../progress.ts';
@@ -65,15 +66,20 @@ export function register(program: Command): void {
     .option('--password-file <file>', 'read the password from a file')
     .option('--json', 'print the report as JSON')
     .action(async (dir: string, opts: ArchiveOptions & { dryRun?: boolean; repackAbove: number }) => {
+      const print = (r: PruneReport) => output(opts, r, () =>
+        `${r.blobsUnused} of ${r.blobs} blobs unused; ${opts.dryRun ? 'would free' : 'freed'} ${humanBytes(r.bytesFreed)}: ` +
+        `${r.packsDeleted} packs deleted, ${r.packsRepacked} repacked (${r.blobsMoved} blobs moved)\n`);
+      const viaServer = await askServer(dir, { cmd: 'prune', dryRun: opts.dryRun, repackAbove: opts.repackAbove });
+      if (viaServer) {
+        if (viaServer.error) throw new CliError(`the running server could not prune: ${viaServer.error}`);
+        return print(viaServer.result as PruneReport);
+      }
       await withArchive(dir, opts, async (archive) => {
         const others = await archive.otherProcesses();
         if (others.length > 0 && !opts.dryRun) {
           throw new CliError(`the archive is open in process ${others.join(', ')}; stop it (or run prune inside the server) — prune must not race another process's writes`);
         }
-        const r = await pruneArchive(archive, { dryRun: opts.dryRun, repackAbove: opts.repackAbove });
-        output(opts, r, () =>
-          `${r.blobsUnused} of ${r.blobs} blobs unused; ${opts.dryRun ? 'would free' : 'freed'} ${humanBytes(r.bytesFreed)}: ` +
-          `${r.packsDeleted} packs deleted, ${r.packsRepacked} repacked (${r.blobsMoved} blobs moved)\n`);
+        print(await pruneArchive(archive, { dryRun: opts.dryRun, repackAbove: opts.repackAbove }));
       });
     });
 

@@ -8,6 +8,8 @@ import { diffTrees } from '../../core/snapshot/diff.ts';
 import { pathLog } from '../../core/snapshot/path-log.ts';
 import { applyRetention, policyIsEmpty, type RetentionPolicy } from '../../core/snapshot/retention.ts';
 import { takeSnapshot } from '../../core/snapshot/take-snapshot.ts';
+import type { SnapshotInfo } from '../../core/snapshot/snapshot-record.ts';
+import { askServer } from '../../core/server/control.ts';
 import { CliError, humanBytes, output, withArchive, type ArchiveOptions } from '../context.ts';
 
 /** The live tree's name in `diff`. */
@@ -36,13 +38,20 @@ export function register(program: Command): void {
     .option('--password-file <file>', 'read the password from a file')
     .option('--json', 'print the snapshot as JSON')
     .action(async (dir: string, opts: ArchiveOptions & { name?: string; ifChanged?: boolean }) => {
+      const print = (s: SnapshotInfo) => output(opts, s, () => `snapshot ${s.name} (${s.id}) root tree ${s.tree}\n`);
+      if (!opts.ifChanged) {
+        const viaServer = await askServer(dir, { cmd: 'snapshot', name: opts.name });
+        if (viaServer) {
+          if (viaServer.error) throw new CliError(`the running server could not take the snapshot: ${viaServer.error}`);
+          return print(viaServer.result as SnapshotInfo);
+        }
+      }
       await withArchive(dir, opts, async (archive) => {
         if (opts.ifChanged && !changedSinceLastSnapshot(archive)) {
           output(opts, null, () => 'nothing changed since the last snapshot\n');
           return;
         }
-        const s = await takeSnapshot(archive, opts.name);
-        output(opts, s, () => `snapshot ${s.name} (${s.id}) root tree ${s.tree}\n`);
+        print(await takeSnapshot(archive, opts.name));
       });
     });
 
