@@ -7,6 +7,8 @@ import { fromNodeError } from '../errors.ts';
 /** An append-only pack being written. Contract: append calls are issued in order; sync makes all appended bytes durable. */
 export interface PackSink {
   append(...data: Buffer[]): Promise<void>;
+  /** Cuts the pack back to `length` after a failed append (e.g. a full disk); appends continue there. */
+  truncate(length: number): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }
@@ -127,6 +129,11 @@ class FileSink implements PackSink {
       while (rest.length > 0 && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
       if (rest.length > 0 && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
     }
+  }
+
+  async truncate(length: number): Promise<void> {
+    await this.fh.truncate(length);
+    this.pos = length;
   }
 
   async sync(): Promise<void> {

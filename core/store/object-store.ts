@@ -1,5 +1,5 @@
 // Content-addressed object store: dedups blobs by id, appends new ones to packs, indexes them in LMDB.
-import { CorruptionError } from '../errors.ts';
+import { CorruptionError, fromNodeError } from '../errors.ts';
 import type { MetaDb } from '../meta/db.ts';
 import type { PackBackend } from './backend.ts';
 import { BlobCache } from './blob-cache.ts';
@@ -72,7 +72,10 @@ export class ObjectStore {
 
   private async store(type: BlobType, id: Buffer, key: string, raw: Buffer): Promise<PutResult> {
     const enc = await this.codec.encode(type, id, raw);
-    const e = await this.writer.append({ type, compression: enc.compression, rawLength: raw.length, storedLength: enc.stored.length, id }, enc.stored);
+    const e = await this.writer.append({ type, compression: enc.compression, rawLength: raw.length, storedLength: enc.stored.length, id }, enc.stored)
+      .catch((err: unknown) => {
+        throw fromNodeError(err, 'write');
+      });
     const loc: BlobLocation = { packId: e.packId, offset: e.offset, storedLength: e.storedLength, rawLength: e.rawLength, type, compression: e.compression };
     this.pending.set(key, { id, loc });
     return { id, added: true, storedLength: enc.stored.length };
@@ -163,7 +166,7 @@ export class ObjectStore {
       packs = seal ? await this.writer.sealAndSync() : await this.writer.sync();
     } catch (err) {
       for (const [k, v] of batch) this.pending.set(k, v);
-      throw err;
+      throw fromNodeError(err, 'fsync');
     }
     const { blobs, packs: packDb } = this.db;
     try {
@@ -174,7 +177,7 @@ export class ObjectStore {
       });
     } catch (err) {
       for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
-      throw err;
+      throw fromNodeError(err, 'commit');
     }
   }
 

@@ -1,5 +1,6 @@
 // Writes blobs into the current pack, append-only, one at a time; seals a pack with its index trailer when full.
 import { randomBytes } from 'node:crypto';
+import { fromNodeError } from '../errors.ts';
 import type { PackBackend, PackSink } from './backend.ts';
 import { BLOB_HEADER_BYTES, encodeBlobHeader, encodePackHeader, encodeTrailer, PACK_HEADER_BYTES, type BlobEntry } from './pack-format.ts';
 
@@ -47,7 +48,13 @@ export class PackWriter {
       if (!this.current || this.current.length + stored.length > this.targetSize) await this.rotate();
       const pack = this.current!;
       const full: BlobEntry = { ...entry, offset: pack.length };
-      await this.sink!.append(encodeBlobHeader(full), stored);
+      try {
+        await this.sink!.append(encodeBlobHeader(full), stored);
+      } catch (err) {
+        // A partial record must not stay: cut back so offsets stay exact, and report the disk's error.
+        await this.sink!.truncate(pack.length).catch(() => undefined);
+        throw fromNodeError(err, 'write');
+      }
       pack.length += BLOB_HEADER_BYTES + stored.length;
       pack.entries.push(full);
       this.touched.set(pack.packId, pack);

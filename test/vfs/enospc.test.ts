@@ -1,0 +1,50 @@
+// A full disk: writes fail with ENOSPC, nothing stored is damaged, and writing resumes when space returns.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Archive } from '../../core/archive.ts';
+import { isVfsError } from '../../core/errors.ts';
+import { verifyArchive } from '../../core/maintenance/verify.ts';
+import { createVfs } from '../../core/vfs/vfs.ts';
+import { noise } from '../helpers/tree.ts';
+
+test('ENOSPC surfaces as ENOSPC, the archive stays sound, and writes resume when space returns', async () => {
+  process.env.STRATA_KDF_N = '1024';
+  const mnt = mkdtempSync(join(tmpdir(), 'strata-full-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mnt]);
+  let archive: Archive | null = null;
+  try {
+    mkdirSync(join(mnt, 'ar'));
+    await Archive.init(join(mnt, 'ar'), { chunkSizeAvg: 64 * 1024 });
+    archive = await Archive.open(join(mnt, 'ar'));
+    const vfs = createVfs(archive);
+    await vfs.writeFile('/kept.bin', noise(2 * 1024 * 1024, 1));
+    writeFileSync(join(mnt, 'ballast'), Buffer.alloc(12 * 1024 * 1024));
+    let code = '';
+    for (let i = 0; i < 40 && !code; i++) {
+      await vfs.writeFile(`/fill-${i}.bin`, noise(1024 * 1024, 100 + i)).catch((err) => {
+        code = isVfsError(err) ? err.code : `not a VfsError: ${String(err)}`;
+      });
+    }
+    assert.is(code, 'ENOSPC');
+    const f = await vfs.open('/kept.bin');
+    assert.ok((await f.read(0, 4 << 20)).equals(noise(2 * 1024 * 1024, 1)));
+    await f.close();
+    rmSync(join(mnt, 'ballast'));
+    await vfs.writeFile('/after.bin', noise(1024 * 1024, 999));
+    const g = await vfs.open('/after.bin');
+    assert.ok((await g.read(0, 2 << 20)).equals(noise(1024 * 1024, 999)));
+    await g.close();
+    const report = await verifyArchive(archive, true);
+    assert.ok(report.ok, JSON.stringify(report.problems));
+  } finally {
+    await archive?.close().catch(() => undefined);
+    execFileSync('umount', ['-l', mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  }
+});
+
+test.run();
