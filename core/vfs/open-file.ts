@@ -78,15 +78,12 @@ export class OpenFile {
     const end = Math.min(this.sizeNow, offset + length);
     if (offset >= end) return Buffer.alloc(0);
     const baseEnd = Math.min(end, this.baseLimit);
-    const out = offset < baseEnd && this.dirty.empty && baseEnd === end
-      ? await readRange(this.deps.store, this.refs, this.offsets, offset, end - offset)
-      : Buffer.alloc(end - offset);
-    if (offset < baseEnd && !(this.dirty.empty && baseEnd === end)) {
-      (await readRange(this.deps.store, this.refs, this.offsets, offset, baseEnd - offset)).copy(out, 0);
-    }
-    for (const [a, b] of this.dirty.overlapping(offset, end)) {
-      await this.staging!.read(out, a - offset, b - a, a);
-    }
+    const store = this.deps.store;
+    // Clean range: straight from the chunks, no copy.
+    if (this.dirty.empty && baseEnd === end) return readRange(store, this.refs, this.offsets, offset, end - offset);
+    const out = Buffer.alloc(end - offset);
+    if (offset < baseEnd) (await readRange(store, this.refs, this.offsets, offset, baseEnd - offset)).copy(out, 0);
+    for (const [a, b] of this.dirty.overlapping(offset, end)) await this.staging!.read(out, a - offset, b - a, a);
     return out;
   }
 
