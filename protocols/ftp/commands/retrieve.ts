@@ -1,0 +1,45 @@
+// Downloads: RETR, from the REST offset when one was given, read ahead one piece while the last is sent.
+import type { Session } from '../session.ts';
+import { finishSending, sendChunk } from '../transfer.ts';
+import { FtpFail, required, type CommandTable } from './types.ts';
+
+/** Bytes read from the Vfs per piece. */
+const PIECE = 1024 * 1024;
+
+async function retr(s: Session, arg: string): Promise<void> {
+  const t = s.beginTransfer();
+  try {
+    const path = s.path(required(arg, 'a file name'));
+    const file = await s.fs.open(path);
+    try {
+      const size = (await file.stat()).size;
+      let offset = s.restOffset;
+      if (offset > size) throw new FtpFail(554, `Restart offset ${offset} is beyond the end of the file (${size} bytes)`);
+      await s.connectData(t, `Opening ${s.protectData ? 'TLS ' : ''}BINARY data connection for ${path} (${size - offset} bytes)`);
+      let next = offset < size ? file.read(offset, Math.min(PIECE, size - offset)) : null;
+      try {
+        while (next) {
+          const piece = await next;
+          offset += piece.length;
+          next = piece.length > 0 && offset < size ? file.read(offset, Math.min(PIECE, size - offset)) : null;
+          if (piece.length === 0) break;
+          await sendChunk(t, piece);
+        }
+      } catch (err) {
+        void next?.catch(() => {});
+        throw err;
+      }
+      await finishSending(t);
+    } finally {
+      await file.close();
+    }
+    await s.reply(226, 'Transfer complete');
+  } finally {
+    s.endTransfer(t);
+  }
+}
+
+/** Download commands. */
+export const RETRIEVE_COMMANDS: CommandTable = {
+  RETR: { run: retr, login: true, op: 'transfer-out', syntax: '<path>' },
+};
