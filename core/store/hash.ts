@@ -10,15 +10,17 @@ export interface IdHasher {
   id(data: Uint8Array): Buffer;
 }
 
+const asBuffer = (d: Uint8Array): Buffer => (Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+
 /** Plain BLAKE3 (unencrypted archives). */
 export function plainHasher(): IdHasher {
-  return { id: (data) => blake3(data) };
+  return { id: (data) => blake3(asBuffer(data)) };
 }
 
 /** BLAKE3 keyed mode with a 32-byte secret (encrypted archives). */
 export function keyedHasher(key: Buffer): IdHasher {
   if (key.length !== 32) throw new Error('id key must be 32 bytes');
-  return { id: (data) => Blake3Hasher.newKeyed(key).update(data).digestBuffer() };
+  return { id: (data) => Blake3Hasher.newKeyed(key).update(asBuffer(data)).digestBuffer() };
 }
 
 /** Lower-case hex of an id. */

@@ -27,7 +27,8 @@ export class ObjectStore {
   private readonly cache = new BlobCache(64 * 1024 * 1024);
   private readonly inflight = new Map<string, Promise<PutResult>>();
   private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
-  private commitTail: Promise<unknown> = Promise.resolve();
+  private readonly commitQueue: Array<{ mutate?: () => void; seal: boolean; resolve: () => void; reject: (err: unknown) => void }> = [];
+  private committing = false;
   /** Blobs prune is about to delete: puts store them again instead of deduplicating against them. */
   private condemned: Set<string> | null = null;
   /** Every id put since the last moment no write was in progress: prune must keep them. */
@@ -153,32 +154,49 @@ export class ObjectStore {
    * that writes the new index entries, the pack records and whatever `mutate` adds.
    */
   commit(mutate?: () => void, seal = false): Promise<void> {
-    const run = this.commitTail.then(() => this.doCommit(mutate, seal));
-    this.commitTail = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.commitQueue.push({ mutate, seal, resolve, reject });
+      if (!this.committing) void this.drainCommits();
+    });
   }
 
-  private async doCommit(mutate: (() => void) | undefined, seal: boolean): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    let packs: PackSummary[];
-    try {
-      packs = seal ? await this.writer.sealAndSync() : await this.writer.sync();
-    } catch (err) {
-      for (const [k, v] of batch) this.pending.set(k, v);
-      throw fromNodeError(err, 'fsync');
-    }
-    const { blobs, packs: packDb } = this.db;
-    try {
-      await this.db.env.transaction(() => {
+  /**
+   * Group commit: every commit requested while one runs waits for it, then all go together — one
+   * pack sync, then their transactions issued at once, which lmdb-js commits as one durable batch
+   * while keeping each callback's outcome (and failure) its own.
+   */
+  private async drainCommits(): Promise<void> {
+    this.committing = true;
+    while (this.commitQueue.length > 0) {
+      const group = this.commitQueue.splice(0);
+      const batch = this.pending;
+      this.pending = new Map();
+      let packs: PackSummary[];
+      try {
+        packs = group.some((c) => c.seal) ? await this.writer.sealAndSync() : await this.writer.sync();
+      } catch (err) {
+        for (const [k, v] of batch) this.pending.set(k, v);
+        group.forEach((c) => c.reject(fromNodeError(err, 'fsync')));
+        continue;
+      }
+      const { blobs, packs: packDb } = this.db;
+      const index = this.db.env.transaction(() => {
         for (const { id, loc } of batch.values()) blobs.put(id, encodeLocation(loc));
         for (const p of packs) packDb.put(Buffer.from(p.packId, 'hex'), { sealed: p.sealed, length: p.length, blobs: p.blobs, writer: process.pid });
-        mutate?.();
       });
-    } catch (err) {
-      for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
-      throw fromNodeError(err, 'commit');
+      const results = group.map((c) => this.db.env.transaction(() => c.mutate?.()));
+      try {
+        await index;
+      } catch (err) {
+        for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
+        await Promise.allSettled(results);
+        group.forEach((c) => c.reject(fromNodeError(err, 'commit')));
+        continue;
+      }
+      const settled = await Promise.allSettled(results);
+      settled.forEach((r, i) => (r.status === 'fulfilled' ? group[i]!.resolve() : group[i]!.reject(fromNodeError(r.reason, 'commit'))));
     }
+    this.committing = false;
   }
 
   /** Seals the open pack, commits, and closes pack files. */

@@ -28,6 +28,8 @@ export class PackWriter {
   /** Packs written to since the last `takeTouched`. */
   private touched = new Map<string, PackState>();
   private sealedSinks: PackSink[] = [];
+  /** Bytes appended to the open pack since its last sync. */
+  private unsynced = false;
 
   constructor(private readonly backend: PackBackend, private readonly targetSize: number) {}
 
@@ -56,6 +58,7 @@ export class PackWriter {
         throw fromNodeError(err, 'write');
       }
       pack.length += BLOB_HEADER_BYTES + stored.length;
+      this.unsynced = true;
       pack.entries.push(full);
       this.touched.set(pack.packId, pack);
       return { ...full, packId: pack.packId };
@@ -93,7 +96,8 @@ export class PackWriter {
         await s.sync();
         await s.close();
       }
-      await this.sink?.sync();
+      if (this.unsynced) await this.sink?.sync();
+      this.unsynced = false;
       const out = [...this.touched.values()].map((p) => ({ packId: p.packId, length: p.length, sealed: p.sealed, blobs: p.entries.length }));
       this.touched = new Map();
       return out;
