@@ -137,4 +137,13 @@ test('concurrent handles on one file see each other\'s writes; the last flush wi
     assert.is((await read(vfs, '/shared')).toString(), 'aaBB');
   }));
 
+test('an explicit mtime set while writes are unflushed is kept (cp -a, tar and rsync set times before close)', () =>
+  withVfs(async (vfs) => {
+    const f = await vfs.open('/t', { write: true, create: true });
+    await f.write(0, Buffer.from('data'));
+    await vfs.setattr('/t', { mtimeNs: 1_500_000_000_000_000_000n });
+    await f.close();
+    assert.is((await vfs.stat('/t')).mtimeNs, 1_500_000_000_000_000_000n);
+  }));
+
 test.run();
