@@ -1,0 +1,79 @@
+// Builds fuse-native's addon from its own C source with two fixes, the way patch-package would:
+// fuse-native 2.2.6 passes atime twice to `utimens` (mtime is lost; issue fuse-friends/fuse-native and
+// sagemathinc/fuse-native#3), and folds UTIME_NOW and UTIME_OMIT into one millisecond value.
+// The result goes to node_modules/fuse-native/build/Release, which node-gyp-build loads before the
+// prebuilt binary. Runs once per install (a marker names the patch), in a temp copy, in about 5 s.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** Milliseconds value the patched addon sends for UTIME_OMIT (leave the time alone). */
+export const UTIME_OMIT_MS = 2 ** 62;
+/** Milliseconds value the patched addon sends for UTIME_NOW (set the time to now). */
+export const UTIME_NOW_MS = 2 ** 62 + 2 ** 40;
+
+const PATCH_ID = 'strata-fuse-native-utimens-1';
+
+/** Exact source edits; the build fails loudly when fuse-native's source no longer matches. */
+const EDITS: Array<[from: string, to: string]> = [
+  ['FUSE_UINT64_TO_INTS_ARGV(l->atime, 5)', 'FUSE_UINT64_TO_INTS_ARGV(l->mtime, 5)'],
+  [
+    'static uint64_t timespec_to_uint64 (const struct timespec* ts) {\n',
+    'static uint64_t timespec_to_uint64 (const struct timespec* ts) {\n' +
+      `  if (ts->tv_nsec == UTIME_OMIT) return ${BigInt(UTIME_OMIT_MS)}ULL;\n` +
+      `  if (ts->tv_nsec == UTIME_NOW) return ${BigInt(UTIME_NOW_MS)}ULL;\n`,
+  ],
+];
+
+/** Where fuse-native is installed. */
+function packageDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('fuse-native/package.json'));
+}
+
+/** True when the patched addon is in place. */
+export function isPatched(): boolean {
+  const marker = join(packageDir(), 'build', 'Release', 'strata-patch.txt');
+  return existsSync(marker) && readFileSync(marker, 'utf8').trim() === PATCH_ID;
+}
+
+/** npm's own node-gyp, which builds offline against the local Node headers. */
+function nodeGyp(): string {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  ];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) throw new Error('node-gyp not found (it ships with npm)');
+  return found;
+}
+
+/** Builds and installs the patched addon unless it is already there; throws with the compiler's output on failure. */
+export function ensurePatchedFuse(): void {
+  if (isPatched()) return;
+  const pkg = packageDir();
+  const work = mkdtempSync(join(tmpdir(), 'strata-fuse-build-'));
+  try {
+    cpSync(pkg, work, { recursive: true, filter: (src) => !/\/(prebuilds|build)$/.test(src) });
+    const file = join(work, 'fuse-native.c');
+    let source = readFileSync(file, 'utf8');
+    for (const [from, to] of EDITS) {
+      if (!source.includes(from)) throw new Error(`fuse-native's source changed; cannot apply the fix for '${from.trim()}'`);
+      source = source.replace(from, to);
+    }
+    writeFileSync(file, source);
+    const headers = join(dirname(process.execPath), '..');
+    const args = [nodeGyp(), 'rebuild', ...(existsSync(join(headers, 'include', 'node', 'node_api.h')) ? [`--nodedir=${headers}`] : [])];
+    const r = spawnSync(process.execPath, args, { cwd: work, env: { ...process.env, NODE_PATH: dirname(pkg) }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`building the patched fuse-native failed:\n${r.stdout}\n${r.stderr}`);
+    const release = join(pkg, 'build', 'Release');
+    mkdirSync(release, { recursive: true });
+    const tmp = join(release, `fuse.node.${process.pid}`);
+    cpSync(join(work, 'build', 'Release', 'fuse.node'), tmp);
+    renameSync(tmp, join(release, 'fuse.node'));
+    writeFileSync(join(release, 'strata-patch.txt'), PATCH_ID + '\n');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,45 @@
+// File operations: create/open/read/write/truncate/flush/fsync/release, over VfsFile handles.
+import type { OpenFlags } from '../../core/vfs/types.ts';
+import type { FuseOperations } from '../fuse-native.ts';
+import type { OpsContext } from './context.ts';
+
+const O_ACCMODE = 0o3;
+const O_TRUNC = 0o1000;
+const O_APPEND = 0o2000;
+
+/** Vfs open flags for POSIX open(2) flags (O_CREAT/O_EXCL are settled by the kernel before FUSE open). */
+export function openFlags(flags: number): OpenFlags {
+  return { write: (flags & O_ACCMODE) !== 0, truncate: (flags & O_TRUNC) !== 0, append: (flags & O_APPEND) !== 0 };
+}
+
+/** The file operations of one mount. */
+export function fileOps({ vfs, handles, runner }: OpsContext): Pick<FuseOperations, 'create' | 'open' | 'read' | 'write' | 'truncate' | 'ftruncate' | 'flush' | 'fsync' | 'release'> {
+  const done = (cb: (code: number) => void) => () => cb(0);
+  return {
+    create: (path, mode, cb) =>
+      runner.run('create', async () => handles.add(await vfs.open(path, { write: true, create: true, mode: mode & 0o7777 })), (fd) => cb(0, fd), cb),
+    open: (path, flags, cb) => runner.run('open', async () => handles.add(await vfs.open(path, openFlags(flags))), (fd) => cb(0, fd), cb),
+    read: (_path, fd, buf, len, pos, cb) =>
+      runner.run(
+        'read',
+        async () => {
+          const data = await handles.get(fd, 'read').read(pos, len);
+          // `buf` is libfuse memory, valid only until cb: copy into it, keep nothing.
+          return data.copy(buf, 0, 0, Math.min(len, data.length));
+        },
+        cb,
+        cb,
+        (n) => ({ bytesOut: n }),
+      ),
+    write: (_path, fd, buf, len, pos, cb) => {
+      // Copy first: `buf` points into libfuse memory that is reused once this op answers.
+      const data = Buffer.from(buf.subarray(0, len));
+      runner.run('write', () => handles.get(fd, 'write').write(pos, data), cb, cb, (n) => ({ bytesIn: n }));
+    },
+    truncate: (path, size, cb) => runner.run('truncate', () => vfs.setattr(path, { size }), done(cb), cb),
+    ftruncate: (_path, fd, size, cb) => runner.run('ftruncate', () => handles.get(fd, 'ftruncate').truncate(size), done(cb), cb),
+    flush: (_path, fd, cb) => runner.run('flush', () => handles.get(fd, 'flush').flush(), done(cb), cb),
+    fsync: (_path, _datasync, fd, cb) => runner.run('fsync', () => handles.get(fd, 'fsync').fsync(), done(cb), cb),
+    release: (_path, fd, cb) => runner.run('release', async () => handles.take(fd)?.close(), done(cb), cb),
+  };
+}
