@@ -23,10 +23,7 @@ export class HandleTable {
     return f;
   }
 
-  /** The open files of inode `ino`. */
-  filesOf(ino: number): VfsFile[] {
-    return [...this.files.values()].filter((f) => f.ino === ino);
-  }
+
 
   /** Removes handle `fd` and returns its file (undefined when unknown). */
   take(fd: number): VfsFile | undefined {

@@ -65,6 +65,11 @@ export class OpenFile {
     return this.pendingMtime;
   }
 
+  /** Sets the mtime the next flush commits, if there are unflushed writes (an explicit utimens wins over them). */
+  setPendingMtime(ns: bigint): void {
+    if (this.isDirty) this.pendingMtime = ns;
+  }
+
   /** True when there is something to flush. */
   get isDirty(): boolean {
     return this.changedHi >= 0;

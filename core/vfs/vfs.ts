@@ -276,10 +276,7 @@ export class ArchiveVfs implements Vfs {
     delete rest.size;
     if (Object.keys(rest).length === 0) return this.stat(path);
     // Unflushed writes would stamp their own mtime when committed, undoing an explicit one (cp -a, tar, rsync set times before close).
-    if (rest.mtimeNs !== undefined) {
-      const { ino } = this.live.tree.resolve(w.names, 'setattr');
-      await this.open_.get(ino)?.flush();
-    }
+    if (rest.mtimeNs !== undefined) this.open_.get(this.live.tree.resolve(w.names, 'setattr').ino)?.setPendingMtime(rest.mtimeNs);
     const { ino, node } = await this.live.txn(() => this.live.setattr(w.names, rest));
     return this.liveStat(ino, node);
   }

@@ -25,7 +25,7 @@ export function timeArg(ms: number, nowNs: () => bigint): bigint | undefined {
 }
 
 /** The attribute operations of one mount. */
-export function attributeOps({ vfs, handles, runner }: OpsContext): Pick<FuseOperations, 'chmod' | 'chown' | 'utimens' | 'statfs' | 'getxattr' | 'setxattr' | 'listxattr' | 'removexattr'> {
+export function attributeOps({ vfs, runner }: OpsContext): Pick<FuseOperations, 'chmod' | 'chown' | 'utimens' | 'statfs' | 'getxattr' | 'setxattr' | 'listxattr' | 'removexattr'> {
   const done = (cb: (code: number) => void) => () => cb(0);
   const nowNs = () => BigInt(Date.now()) * 1_000_000n;
   return {
@@ -43,17 +43,7 @@ export function attributeOps({ vfs, handles, runner }: OpsContext): Pick<FuseOpe
       const mtimeNs = timeArg(mtimeMs, nowNs);
       if (atimeNs !== undefined) attrs.atimeNs = atimeNs;
       if (mtimeNs !== undefined) attrs.mtimeNs = mtimeNs;
-      runner.run(
-        'utimens',
-        async () => {
-          // Commit unflushed writes first, or their commit would stamp "now" over the times set here (cp -a, tar, rsync set times before close).
-          const { ino } = await vfs.stat(path);
-          await Promise.all(handles.filesOf(ino).map((f) => f.flush()));
-          await vfs.setattr(path, attrs);
-        },
-        done(cb),
-        cb,
-      );
+      runner.run('utimens', () => vfs.setattr(path, attrs), done(cb), cb);
     },
     statfs: (_path, cb) => runner.run('statfs', async () => toFuseStatFs(await vfs.statfs()), (s) => cb(0, s), cb),
     getxattr: (path, name, _position, cb) => runner.run('getxattr', async () => (refuseSystem(path, name, 'getxattr'), vfs.getxattr(path, name)), (v) => cb(0, v), cb),

@@ -38,7 +38,9 @@ export function fileOps({ vfs, handles, runner }: OpsContext): Pick<FuseOperatio
     },
     truncate: (path, size, cb) => runner.run('truncate', () => vfs.setattr(path, { size }), done(cb), cb),
     ftruncate: (_path, fd, size, cb) => runner.run('ftruncate', () => handles.get(fd, 'ftruncate').truncate(size), done(cb), cb),
-    flush: (_path, fd, cb) => runner.run('flush', () => handles.get(fd, 'flush').flush(), done(cb), cb),
+    // close(2) waits for flush but not for release: committing in release lets the next file start
+    // while this one commits, so sequential writers (tar, cp) get group commits. Durable on fsync/release.
+    flush: (_path, fd, cb) => runner.run('flush', async () => void handles.get(fd, 'flush'), done(cb), cb),
     fsync: (_path, _datasync, fd, cb) => runner.run('fsync', () => handles.get(fd, 'fsync').fsync(), done(cb), cb),
     release: (_path, fd, cb) => runner.run('release', async () => handles.take(fd)?.close(), done(cb), cb),
   };
