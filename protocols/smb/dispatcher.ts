@@ -1,0 +1,181 @@
+// Request dispatch: transform decryption, compound splitting (related/unrelated, 8-byte aligned), credit
+// checks, session/tree resolution, signature checks, handler calls, and the signed/encrypted responses.
+import { isTransform, transformSessionId, decryptMessage, encryptMessage, sign, signature, type Signer } from './crypto.ts';
+import { timingSafeEqual } from 'node:crypto';
+import { isVfsError } from '../../core/errors.ts';
+import { toNtStatus } from './errors.ts';
+import { Command, decodeHeader, encodeResponse, errorBody, HeaderFlag, type Header } from './header.ts';
+import { NtStatusError, Status } from './ntstatus.ts';
+import { WireError, Reader } from './wire.ts';
+import type { Call, Handler } from './call.ts';
+import type { Reply, Session } from './state.ts';
+import type { AsyncRequest, Connection } from './transport.ts';
+
+/** What a command needs resolved before its handler runs. */
+export interface Route {
+  handler: Handler;
+  needs: 'none' | 'session' | 'tree';
+}
+
+const COMMAND_NAMES = Object.fromEntries(Object.entries(Command).map(([k, v]) => [v, k])) as Record<number, string>;
+const ALL_ONES = 0xffffffffffffffffn;
+
+interface Built {
+  header: Header;
+  reply: Reply;
+  status: number;
+  credits: number;
+  signer: Signer | null;
+  sessionId: bigint;
+  treeId: number;
+}
+
+interface Related {
+  sessionId: bigint;
+  treeId: number;
+  fileId: bigint | null;
+  failed: number | null;
+}
+
+/** Handles one PDU from `conn` with the routes given. */
+export async function dispatch(conn: Connection, routes: Map<number, Route>, pdu: Buffer, smb1: (conn: Connection, pdu: Buffer) => void): Promise<void> {
+  if (pdu.length >= 4 && pdu.readUInt32BE(0) === 0xff534d42) return smb1(conn, pdu);
+  let encSession: Session | null = null;
+  if (isTransform(pdu)) {
+    encSession = conn.sessions.get(transformSessionId(pdu)) ?? null;
+    if (!encSession?.keys || !conn.cipher) return conn.destroy();
+    try {
+      pdu = decryptMessage(conn.cipher, encSession.keys.serverIn, pdu);
+    } catch {
+      conn.ctx.log.warn({ remote: conn.remote }, 'SMB transform failed to decrypt; closing');
+      return conn.destroy();
+    }
+  }
+  const built: Built[] = [];
+  let related = null as Related | null;
+  for (let off = 0; ; ) {
+    let header: Header;
+    try {
+      header = decodeHeader(pdu.subarray(off));
+    } catch {
+      return conn.destroy();
+    }
+    const next = header.nextCommand;
+    const end = next ? off + next : pdu.length;
+    if (next && (next % 8 !== 0 || next < 64 || end > pdu.length)) return conn.destroy();
+    const msg = pdu.subarray(off, end);
+    if (header.command === Command.CANCEL) {
+      const cancel = routes.get(Command.CANCEL);
+      if (cancel) await cancel.handler(callFor(conn, header, msg, encSession !== null, null, null, null)).catch(() => undefined);
+    } else {
+      if (!conn.credits.consume(header.messageId, conn.dialect > 0x0202 ? header.creditCharge : 1)) {
+        conn.ctx.log.warn({ remote: conn.remote, messageId: String(header.messageId) }, 'SMB MessageId outside the credit window; closing');
+        return conn.destroy();
+      }
+      const b = await handleOne(conn, routes, header, msg, encSession, related);
+      built.push(b);
+      related = { sessionId: b.sessionId, treeId: b.treeId, fileId: b.reply.fileId ?? related?.fileId ?? null, failed: b.status >>> 30 === 3 && b.status !== Status.MORE_PROCESSING_REQUIRED ? b.status : null };
+    }
+    if (!next) break;
+    off = end;
+  }
+  if (built.length) send(conn, built, encSession);
+}
+
+function callFor(conn: Connection, header: Header, msg: Buffer, encrypted: boolean, session: Session | null, tree: Call['tree'], relatedFileId: bigint | null): Call {
+  return { conn, req: { header, msg, encrypted }, r: new Reader(msg), session, tree, relatedFileId };
+}
+
+async function handleOne(conn: Connection, routes: Map<number, Route>, h: Header, msg: Buffer, encSession: Session | null, prev: Related | null): Promise<Built> {
+  const started = process.hrtime.bigint();
+  const isRelated = (h.flags & HeaderFlag.RELATED_OPERATIONS) !== 0;
+  const sessionId = isRelated && prev && h.sessionId === ALL_ONES ? prev.sessionId : h.sessionId;
+  const treeId = isRelated && prev && h.treeId === 0xffffffff ? prev.treeId : h.treeId;
+  const session = sessionId ? conn.sessions.get(sessionId) ?? null : null;
+  let reply: Reply;
+  let status: number;
+  let detail: string | undefined;
+  try {
+    if (isRelated && prev?.failed) throw new NtStatusError(prev.failed);
+    reply = await route(conn, routes, h, msg, session, treeId, encSession, isRelated ? prev?.fileId ?? null : null);
+    status = reply.status ?? Status.SUCCESS;
+  } catch (err) {
+    status = toNtStatus(err);
+    detail = (err as Error).message;
+    if (!(err instanceof NtStatusError) && !(err instanceof WireError) && !isVfsError(err)) conn.ctx.log.error({ err, command: COMMAND_NAMES[h.command] }, 'SMB handler failed');
+    reply = { status, body: errorBody(err instanceof NtStatusError ? err.data : undefined) };
+  }
+  const signedReq = (h.flags & HeaderFlag.SIGNED) !== 0;
+  const signSession = reply.signWith ?? session;
+  const signer = status !== Status.PENDING && !encSession && signSession?.signer && (reply.signWith || signedReq || signSession.signingRequired) ? signSession.signer : null;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const ok = status >>> 30 !== 3 || status === Status.MORE_PROCESSING_REQUIRED;
+  if (!ok || status !== Status.SUCCESS) conn.ctx.log.debug({ op: COMMAND_NAMES[h.command], status: `0x${status.toString(16)}`, detail }, 'SMB request not plainly successful');
+  conn.ctx.observe({ protocol: 'smb', op: COMMAND_NAMES[h.command] ?? `0x${h.command.toString(16)}`, ok, ...(ok ? {} : { error: `0x${status.toString(16)}` }), seconds, bytesIn: msg.length, bytesOut: reply.body.length });
+  const credits = conn.credits.grant(h.credits);
+  return { header: h, reply, status, credits, signer, sessionId: reply.sessionId ?? sessionId, treeId: reply.treeId ?? treeId };
+}
+
+async function route(conn: Connection, routes: Map<number, Route>, h: Header, msg: Buffer, session: Session | null, treeId: number, encSession: Session | null, relatedFileId: bigint | null): Promise<Reply> {
+  if (conn.dialect === 0 && h.command !== Command.NEGOTIATE) throw new NtStatusError(Status.INVALID_PARAMETER, 'negotiate first');
+  const rt = routes.get(h.command);
+  if (!rt) throw new NtStatusError(Status.NOT_SUPPORTED);
+  if (session && session.signer && !encSession && session.state === 'valid') {
+    if (h.flags & HeaderFlag.SIGNED) {
+      if (!timingSafeEqual(signature(session.signer, msg), h.signature)) throw new NtStatusError(Status.ACCESS_DENIED, 'bad signature');
+    } else if (session.signingRequired && h.command !== Command.NEGOTIATE) {
+      throw new NtStatusError(Status.ACCESS_DENIED, 'unsigned request on a signed session');
+    }
+  }
+  if (rt.needs !== 'none') {
+    if (!session || session.state !== 'valid') throw new NtStatusError(Status.USER_SESSION_DELETED);
+    if (session.encrypt && !encSession) throw new NtStatusError(Status.ACCESS_DENIED, 'session requires encryption');
+  }
+  let tree = null;
+  if (rt.needs === 'tree') {
+    tree = session!.trees.get(treeId) ?? null;
+    if (!tree) throw new NtStatusError(Status.NETWORK_NAME_DELETED);
+    if (tree.encrypt && !encSession) throw new NtStatusError(Status.ACCESS_DENIED, 'share requires encryption');
+  }
+  return rt.handler(callFor(conn, h, msg, encSession !== null, session, tree, relatedFileId));
+}
+
+function send(conn: Connection, built: Built[], encSession: Session | null): void {
+  const msgs: Buffer[] = [];
+  built.forEach((b, i) => {
+    const last = i === built.length - 1;
+    let msg = encodeResponse(
+      {
+        status: b.status,
+        command: b.header.command,
+        credits: b.credits,
+        flags: (b.header.flags & HeaderFlag.RELATED_OPERATIONS) | (b.signer ? HeaderFlag.SIGNED : 0),
+        messageId: b.header.messageId,
+        treeId: b.treeId,
+        sessionId: b.sessionId,
+        creditCharge: b.header.creditCharge,
+        ...(b.reply.asyncId !== undefined ? { asyncId: b.reply.asyncId } : {}),
+      },
+      b.reply.body,
+    );
+    if (!last && msg.length % 8) msg = Buffer.concat([msg, Buffer.alloc(8 - (msg.length % 8))]);
+    if (!last) msg.writeUInt32LE(msg.length, 20);
+    if (b.signer) sign(b.signer, msg);
+    b.reply.sent?.(msg);
+    msgs.push(msg);
+  });
+  if (encSession?.keys) conn.send(encryptMessage(conn.cipher, encSession.keys.serverOut, encSession.id, Buffer.concat(msgs), conn.nonce()));
+  else conn.send(...msgs);
+}
+
+/** Sends the final response of a pending async request (CHANGE_NOTIFY completed or cancelled). */
+export function completeAsync(conn: Connection, a: AsyncRequest, status: number, body: Buffer): void {
+  conn.pending.delete(a.asyncId);
+  const session = conn.sessions.get(a.sessionId);
+  const msg = encodeResponse(
+    { status, command: a.command, credits: 0, flags: session?.signer && !a.encrypted ? HeaderFlag.SIGNED : 0, messageId: a.messageId, treeId: 0, sessionId: a.sessionId, creditCharge: 0, asyncId: a.asyncId },
+    body,
+  );
+  if (session?.signer && !a.encrypted) sign(session.signer, msg);
+  conn.send(a.encrypted && session?.keys ? encryptMessage(conn.cipher, session.keys.serverOut, session.id, msg, conn.nonce()) : msg);
+}

@@ -1,0 +1,91 @@
+// SET_INFO ([MS-SMB2] 3.3.5.21): rename, disposition (delete on close), end-of-file, allocation, basic
+// (times), position, mode; security descriptors are accepted and not stored (every file shows a fixed one).
+import { isVfsError } from '../../core/errors.ts';
+import { BODY, openAt, type Call } from './call.ts';
+import { fromFiletime } from './fscc.ts';
+import { NtStatusError, Status } from './ntstatus.ts';
+import type { Open, Reply } from './state.ts';
+import { statOrNull, toVfsPath } from './vfs-adapter.ts';
+import { MAX_FILE_SIZE } from './write.ts';
+import { Reader, WireError } from './wire.ts';
+
+const InfoType = { FILE: 1, SECURITY: 3 } as const;
+const NO_CHANGE = new Set([0n, 0xffffffffffffffffn, 0xfffffffffffffffen]);
+
+async function rename(open: Open, b: Reader): Promise<void> {
+  const replace = b.u8(0) !== 0;
+  const target = toVfsPath(b.utf16(20, b.u32(16)));
+  if (target.gmt) throw new NtStatusError(Status.MEDIA_WRITE_PROTECTED);
+  if (target.path === open.path) return;
+  const existing = await statOrNull(open.vfs, target.path);
+  if (existing && !replace) throw new NtStatusError(Status.OBJECT_NAME_COLLISION);
+  if (existing?.kind === 'dir') throw new NtStatusError(Status.ACCESS_DENIED, 'cannot replace a directory');
+  try {
+    await open.vfs.rename(open.path, target.path, { noReplace: !replace });
+  } catch (err) {
+    if (isVfsError(err, 'ENOENT')) throw new NtStatusError(Status.OBJECT_PATH_NOT_FOUND);
+    throw err;
+  }
+  open.path = target.path;
+}
+
+async function disposition(open: Open, del: boolean): Promise<void> {
+  if (del) {
+    const st = await open.vfs.stat(open.path);
+    if (st.readOnly) throw new NtStatusError(Status.CANNOT_DELETE);
+    if (open.path === '/') throw new NtStatusError(Status.ACCESS_DENIED);
+    if (open.isDir && (await open.vfs.readdir(open.path, { limit: 1 })).length) throw new NtStatusError(Status.DIRECTORY_NOT_EMPTY);
+  }
+  open.deleteOnClose = del;
+}
+
+async function setSize(open: Open, size: number): Promise<void> {
+  if (open.isDir) throw new NtStatusError(Status.INVALID_PARAMETER);
+  if (size > MAX_FILE_SIZE) throw new NtStatusError(Status.DISK_FULL, 'beyond the largest file size');
+  if (open.file && open.writable) await open.file.truncate(size);
+  else await open.vfs.setattr(open.path, { size });
+}
+
+async function setFileInfo(open: Open, cls: number, b: Reader): Promise<void> {
+  switch (cls) {
+    case 4: {
+      const atime = b.u64(8);
+      const mtime = b.u64(16);
+      const attrs: { atimeNs?: bigint; mtimeNs?: bigint } = {};
+      if (!NO_CHANGE.has(atime)) attrs.atimeNs = fromFiletime(atime);
+      if (!NO_CHANGE.has(mtime)) attrs.mtimeNs = fromFiletime(mtime);
+      if (attrs.atimeNs !== undefined || attrs.mtimeNs !== undefined) {
+        if (open.file && open.writable) await open.file.flush();
+        await open.vfs.setattr(open.path, attrs);
+      }
+      return;
+    }
+    case 10: return rename(open, b);
+    case 13: return disposition(open, b.u8(0) !== 0);
+    case 64: return disposition(open, (b.u32(0) & 1) !== 0);
+    case 14: open.position = b.num64(0); return;
+    case 16: b.u32(0); return;
+    case 19: {
+      const alloc = b.num64(0);
+      const st = open.file ? await open.file.stat() : await open.vfs.stat(open.path);
+      if (alloc < st.size) await setSize(open, alloc);
+      return;
+    }
+    case 20: return setSize(open, b.num64(0));
+    default: throw new NtStatusError(Status.INVALID_INFO_CLASS);
+  }
+}
+
+/** Handles SET_INFO. */
+export async function setInfo(call: Call): Promise<Reply> {
+  const { r } = call;
+  if (r.u16(BODY) !== 33) throw new WireError('SET_INFO StructureSize');
+  const type = r.u8(BODY + 2);
+  const cls = r.u8(BODY + 3);
+  const buf = new Reader(r.bytes(r.u16(BODY + 8), r.u32(BODY + 4)));
+  const open = openAt(call, BODY + 16);
+  if (open.pipe) throw new NtStatusError(Status.INVALID_PARAMETER);
+  if (type === InfoType.FILE) await setFileInfo(open, cls, buf);
+  else if (type !== InfoType.SECURITY) throw new NtStatusError(Status.INVALID_INFO_CLASS);
+  return { body: Buffer.from([2, 0]) };
+}

@@ -1,0 +1,109 @@
+// Per-connection state: the negotiated dialect and keys, sessions, tree connects and open files.
+import type { User } from '../../core/auth/user.ts';
+import type { Vfs, VfsFile } from '../../core/vfs/types.ts';
+import type { SessionKeys, Signer } from './crypto.ts';
+import type { Header } from './header.ts';
+import type { NtlmServer } from './ntlm.ts';
+import type { DirEntryInfo } from './fscc.ts';
+import type { RpcPipe } from './srvsvc.ts';
+import type { ByteRangeLocks } from './lock.ts';
+
+/** Server-wide settings every connection shares. */
+export interface ServerConfig {
+  shareName: string;
+  signingRequired: boolean;
+  encryptData: boolean;
+  allowNtlmV1: boolean;
+  serverGuid: Buffer;
+  startTime: bigint;
+  netbiosName: string;
+  dnsName: string;
+  /** Largest read/write/transact size offered. */
+  maxIo: number;
+  /** Byte-range locks shared by every connection. */
+  locks: ByteRangeLocks;
+}
+
+/** One signed-in (or signing-in) user on a connection. */
+export interface Session {
+  id: bigint;
+  state: 'in-progress' | 'valid';
+  ntlm: NtlmServer;
+  /** DER of the client's mechTypes (mechListMIC input) and whether the exchange is raw NTLMSSP. */
+  mechTypesDer: Buffer | null;
+  user: User | null;
+  userName: string;
+  vfs: Vfs | null;
+  sessionKey: Buffer | null;
+  signer: Signer | null;
+  keys: SessionKeys | null;
+  /** Every request must be signed. */
+  signingRequired: boolean;
+  /** Every request and response is encrypted. */
+  encrypt: boolean;
+  /** 3.1.1 session preauth integrity hash. */
+  preauth: Buffer | null;
+  trees: Map<number, Tree>;
+}
+
+/** A tree connect: the share or IPC$. */
+export interface Tree {
+  id: number;
+  kind: 'disk' | 'ipc';
+  encrypt: boolean;
+}
+
+/** Directory enumeration state of an open directory. */
+export interface DirCursor {
+  pattern: string;
+  entries: DirEntryInfo[];
+  next: number;
+}
+
+/** An open file, directory or pipe. */
+export interface Open {
+  id: bigint;
+  sessionId: bigint;
+  treeId: number;
+  /** Share path, POSIX style. */
+  path: string;
+  isDir: boolean;
+  access: number;
+  /** Open Vfs file for files (null for directories and pipes). */
+  file: VfsFile | null;
+  writable: boolean;
+  vfs: Vfs;
+  deleteOnClose: boolean;
+  cursor: DirCursor | null;
+  pipe: RpcPipe | null;
+  /** Pending CHANGE_NOTIFY requests (async ids) to complete when this open closes. */
+  notifies: Set<bigint>;
+  position: number;
+}
+
+/** A decoded request with its raw bytes (offsets in the body are relative to the header). */
+export interface Request {
+  header: Header;
+  /** The message from its header to its end (NextCommand or PDU end). */
+  msg: Buffer;
+  /** Whether it arrived inside an encrypted transform. */
+  encrypted: boolean;
+}
+
+/** What a handler answers. */
+export interface Reply {
+  status?: number;
+  body: Buffer;
+  /** Overrides the header's SessionId (SESSION_SETUP assigns one). */
+  sessionId?: bigint;
+  /** Overrides the header's TreeId (TREE_CONNECT assigns one). */
+  treeId?: number;
+  /** The FileId a CREATE produced, for related compound requests. */
+  fileId?: bigint;
+  /** Makes this an interim STATUS_PENDING response of the async request with this id. */
+  asyncId?: bigint;
+  /** Called with the final bytes of this response as sent (preauth hashing). */
+  sent?: (msg: Buffer) => void;
+  /** Sign the response with this session even if the request was unsigned (final SESSION_SETUP). */
+  signWith?: Session;
+}

@@ -1,0 +1,153 @@
+// Direct TCP transport ([MS-SMB2] 2.1): 4-byte big-endian length framing and the per-connection state.
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { FrontendContext } from '../frontend.ts';
+import { CreditWindow } from './credits.ts';
+import type { Open, ServerConfig, Session } from './state.ts';
+
+/** Largest PDU accepted: the largest WRITE plus headroom. */
+const MAX_PDU = 8 * 1024 * 1024 + 64 * 1024;
+
+/** A pending asynchronous request (CHANGE_NOTIFY) awaiting its final response. */
+export interface AsyncRequest {
+  asyncId: bigint;
+  messageId: bigint;
+  command: number;
+  sessionId: bigint;
+  treeId: number;
+  openId: bigint;
+  encrypted: boolean;
+}
+
+/** One client connection: framing, negotiated state, sessions and opens. */
+export class Connection {
+  dialect = 0;
+  /** 3.1.1 connection preauth hash. */
+  preauth: Buffer = Buffer.alloc(64);
+  /** Negotiated cipher (0 = none). */
+  cipher = 0;
+  /** Negotiated 3.x signing algorithm. */
+  signingAlg = 1;
+  clientGuid = Buffer.alloc(16);
+  clientSecurityMode = 0;
+  clientCapabilities = 0;
+  serverCapabilities = 0;
+  readonly sessions = new Map<bigint, Session>();
+  readonly opens = new Map<bigint, Open>();
+  readonly pending = new Map<bigint, AsyncRequest>();
+  readonly credits = new CreditWindow();
+  private nextId = 1n;
+  private readonly nonceBase = randomBytes(4);
+  private nonceCounter = 0n;
+  private buffered: Buffer[] = [];
+  private bufferedLen = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly inflight = new Set<Promise<void>>();
+  closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    readonly config: ServerConfig,
+    readonly ctx: FrontendContext,
+    private readonly dispatch: (conn: Connection, pdu: Buffer) => Promise<void>,
+    private readonly release: (conn: Connection, open: Open) => Promise<void>,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (d) => this.onData(d));
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => this.destroy());
+  }
+
+  /** The client's address for logs and lockouts. */
+  get remote(): string {
+    return this.socket.remoteAddress ?? 'unknown';
+  }
+
+  /** A fresh id for sessions, trees, files and async requests (unique on this connection). */
+  newId(): bigint {
+    return this.nextId++;
+  }
+
+  /** A unique nonce for the transform header. */
+  nonce(): Buffer {
+    const n = Buffer.alloc(16);
+    n.writeBigUInt64LE(this.nonceCounter++, 0);
+    this.nonceBase.copy(n, 8);
+    return n;
+  }
+
+  private onData(d: Buffer): void {
+    this.buffered.push(d);
+    this.bufferedLen += d.length;
+    while (this.bufferedLen >= 4 && !this.closed) {
+      if (this.buffered[0]!.length < 4) this.buffered = [Buffer.concat(this.buffered, this.bufferedLen)];
+      const len = this.buffered[0]!.readUInt32BE(0);
+      if (len > MAX_PDU || len < 4) {
+        this.ctx.log.warn({ remote: this.remote, len }, 'bad SMB frame length; closing');
+        this.destroy();
+        return;
+      }
+      if (this.bufferedLen < 4 + len) return;
+      const all = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered, this.bufferedLen);
+      const pdu = all.subarray(4, 4 + len);
+      const rest = all.subarray(4 + len);
+      this.buffered = rest.length ? [rest] : [];
+      this.bufferedLen = rest.length;
+      this.enqueue(pdu);
+    }
+  }
+
+  /**
+   * Queues a PDU. Requests run one after another, except a lone READ or WRITE: it starts in turn but the
+   * next request does not wait for it (the Vfs orders calls on one file), so transfers overlap disk and network.
+   */
+  private enqueue(pdu: Buffer): void {
+    const run = () =>
+      this.dispatch(this, pdu).catch((err) => {
+        this.ctx.log.error({ err, remote: this.remote }, 'SMB request failed; closing connection');
+        this.destroy();
+      });
+    const lone = pdu.length >= 64 && pdu.readUInt32LE(0) === 0x424d53fe && pdu.readUInt32LE(20) === 0;
+    const command = lone ? pdu.readUInt16LE(12) : -1;
+    if (command !== 0x08 && command !== 0x09) {
+      this.chain = this.chain.then(async () => {
+        await Promise.all(this.inflight);
+        await run();
+      });
+      return;
+    }
+    this.chain = this.chain.then(() => {
+      const p = run().finally(() => this.inflight.delete(p));
+      this.inflight.add(p);
+    });
+  }
+
+  /** Sends one PDU with its length prefix (message parts are written without copying them together). */
+  send(...parts: Buffer[]): void {
+    if (this.closed) return;
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(parts.reduce((n, p) => n + p.length, 0), 0);
+    this.socket.cork();
+    this.socket.write(len);
+    for (const p of parts) this.socket.write(p);
+    this.socket.uncork();
+  }
+
+  /** Closes the socket and releases every open (flushing what was written, honouring delete-on-close). */
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    const opens = [...this.opens.values()];
+    this.chain = this.chain.then(async () => {
+      await Promise.all(this.inflight);
+      for (const o of opens) await this.release(this, o).catch(() => undefined);
+    });
+  }
+
+  /** Resolves once every queued request has been handled. */
+  async idle(): Promise<void> {
+    await this.chain;
+    await Promise.all(this.inflight);
+  }
+}
