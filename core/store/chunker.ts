@@ -67,6 +67,11 @@ export class Chunker {
     this.laneBytes = Math.max(256, params.avg >> 6);
   }
 
+  /** Bytes pushed but not yet returned in a chunk (0 right after a cut). */
+  get buffered(): number {
+    return this.end - this.start;
+  }
+
   /** Adds bytes; returns the chunks completed by them (possibly none). */
   push(data: Uint8Array): Buffer[] {
     const out: Buffer[] = [];

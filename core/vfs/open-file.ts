@@ -25,6 +25,8 @@ export interface OpenFileDeps {
   newChunker: () => Chunker;
   stagingDir: string;
   now: () => bigint;
+  /** The chunk a run of zeros cuts into from a chunk start (all zeros, this length): holes are chunked without reading them. */
+  zeroChunk: () => Buffer;
   /** Writes the new content into the inode, in the same commit as the chunks; false when the inode is gone. */
   commit: (ino: number, update: ContentUpdate) => Promise<void>;
 }
@@ -184,6 +186,11 @@ export class OpenFile {
     let emittedTo = start;
     let resyncAt = -1;
     const chunker = this.deps.newChunker();
+    const advance = (length: number) => {
+      emittedTo += length;
+      const j = boundaries.get(emittedTo);
+      if (j !== undefined) resyncAt = j;
+    };
     const emit = async (chunk: Buffer) => {
       const slot = out.length;
       out.push({ id: Buffer.alloc(0), length: chunk.length });
@@ -191,12 +198,25 @@ export class OpenFile {
         out[slot] = { id: r.id, length: chunk.length };
       }));
       if (inflight.length >= MAX_INFLIGHT) await inflight.shift();
-      emittedTo += chunk.length;
-      const j = boundaries.get(emittedTo);
-      if (j !== undefined) resyncAt = j;
+      advance(chunk.length);
+    };
+    // A hole (never written, beyond the old content) chunks into identical zero chunks: reuse one.
+    let zero: ChunkRef | null = null;
+    const skipHole = async () => {
+      const zeros = this.deps.zeroChunk();
+      while (resyncAt < 0 && this.isHole(pos, zeros.length)) {
+        zero ??= { id: (await this.deps.store.put(BlobType.Data, zeros)).id, length: zeros.length };
+        out.push(zero);
+        pos += zeros.length;
+        advance(zeros.length);
+      }
     };
     try {
       while (pos < this.sizeNow && resyncAt < 0) {
+        if (chunker.buffered === 0) {
+          await skipHole();
+          if (pos >= this.sizeNow || resyncAt >= 0) break;
+        }
         const piece = await this.readUnlocked(pos, Math.min(PIECE, this.sizeNow - pos));
         pos += piece.length;
         for (const c of chunker.push(piece)) {
@@ -211,6 +231,11 @@ export class OpenFile {
     await Promise.all(inflight);
     if (resyncAt >= 0) out.push(...this.refs.slice(resyncAt));
     return out;
+  }
+
+  /** True when [pos, pos+length) lies in a hole: beyond the old content and never written. */
+  private isHole(pos: number, length: number): boolean {
+    return pos >= this.baseLimit && pos + length <= this.sizeNow && this.dirty.overlapping(pos, pos + length).length === 0;
   }
 
   /** The committed chunks (prune keeps them while the file is open, even once unlinked). */

@@ -48,6 +48,7 @@ export class ArchiveVfs implements Vfs {
   private readonly snaps: SnapshotFs;
   private readonly open_ = new Map<number, OpenFile>();
   private readonly now: () => bigint;
+  private zeros: Buffer | null = null;
 
   constructor(readonly archive: Archive, private readonly options: VfsOptions = {}) {
     this.now = () => nowNs(options.clock);
@@ -142,12 +143,22 @@ export class ArchiveVfs implements Vfs {
         newChunker: () => this.archive.newChunker(),
         stagingDir: join(this.archive.dir, 'staging'),
         now: this.now,
+        zeroChunk: () => this.zeroChunk(),
         commit: (i, u) => this.commitContent(i, u),
       });
       this.open_.set(ino, f);
     }
     f.handles++;
     return f;
+  }
+
+  /** The all-zero chunk this archive's chunker cuts from a run of zeros (computed once). */
+  private zeroChunk(): Buffer {
+    if (!this.zeros) {
+      const c = this.archive.newChunker();
+      this.zeros = c.push(Buffer.alloc(this.archive.chunkerParams.max))[0] ?? c.finish()[0]!;
+    }
+    return this.zeros;
   }
 
   private async releaseFile(f: OpenFile): Promise<void> {
