@@ -52,13 +52,26 @@ export function isVfsError(err: unknown, code?: VfsErrorCode): err is VfsError {
   return (err as Error).name === 'VfsError' && (code === undefined || c === code);
 }
 
+/**
+ * lmdb-js rejects a failed commit with "Commit failed" and the cause in a `commitError` promise that
+ * ends the process if nobody handles it; this handles it and returns the cause.
+ */
+export async function unwrapCommitError(err: unknown): Promise<unknown> {
+  const inner = (err as { commitError?: Promise<unknown> } | null)?.commitError;
+  if (!inner || typeof inner.then !== 'function') return err;
+  return inner.then(() => err, (cause: unknown) => cause);
+}
+
 /** Converts a Node fs error (ENOSPC on a full disk, EIO…) into a VfsError; anything else becomes EIO. */
 export function fromNodeError(err: unknown, syscall: string, path?: string): VfsError {
   if (isVfsError(err)) return err;
+  (err as { commitError?: Promise<unknown> } | null)?.commitError?.catch?.(() => undefined);
   const c = (err as { code?: unknown } | null)?.code;
   if (typeof c === 'string' && (VFS_ERROR_CODES as readonly string[]).includes(c)) {
     return new VfsError(c as VfsErrorCode, syscall, path);
   }
+  // LMDB reports a full disk as errno 28 or in its message, not as code 'ENOSPC'.
+  if (c === 28 || /no space left on device/i.test((err as Error)?.message ?? '')) return new VfsError('ENOSPC', syscall, path);
   return new VfsError('EIO', syscall, path, (err as Error)?.message ?? String(err));
 }
 

@@ -13,11 +13,14 @@ export interface Traffic {
 
 /** Runs operations and reports them. */
 export class OpRunner {
+  private seq = 0;
+
   constructor(private readonly log: Logger, private readonly observe: (e: RequestEvent) => void) {}
 
   /** Runs `work`; on success calls `ok` with its result, on failure `fail` with a negative errno. */
   run<T>(op: string, work: () => Promise<T>, ok: (value: T) => void, fail: (errno: number) => void, traffic?: (value: T) => Traffic): void {
     const started = process.hrtime.bigint();
+    const req = ++this.seq;
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let promise: Promise<T>;
     try {
@@ -31,7 +34,7 @@ export class OpRunner {
         this.answer(op, () => ok(value));
       },
       (err: unknown) => {
-        if (!isVfsError(err) || err.code === 'EIO') this.log.error({ err, op }, 'fuse operation failed');
+        if (!isVfsError(err) || err.code === 'EIO') this.log.error({ req, err, op }, 'fuse operation failed');
         this.observe({ protocol: 'fuse', op, ok: false, error: errorName(err), seconds: seconds() });
         this.answer(op, () => fail(fuseErrno(err)));
       },

@@ -43,6 +43,7 @@ async function runMount(dir: string, mountpoint: string, flags: MountFlags): Pro
     await archive.close();
     process.exit(code);
   };
+  (await import('../../core/server/crash-guard.ts')).installCrashGuard(log);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.stdout.write(`mounted ${dir} at ${mounted.mountpoint}\n`);

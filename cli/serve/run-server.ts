@@ -7,6 +7,7 @@ import type { InlineUser } from '../../core/auth/authenticator.ts';
 import { checkUserName, type User } from '../../core/auth/user.ts';
 import { loadConfig, type StrataConfig } from '../../core/server/config.ts';
 import { startControlServer } from '../../core/server/control.ts';
+import { installCrashGuard } from '../../core/server/crash-guard.ts';
 import { Metrics, startOpsServer } from '../../core/server/metrics.ts';
 import { StrataServer, type FrontendSpec } from '../../core/server/server.ts';
 import { pruneArchive } from '../../core/maintenance/prune.ts';
@@ -123,6 +124,7 @@ export async function runServer(dir: string | undefined, flags: ServeFlags): Pro
     await server.stop();
     process.exit(0);
   };
+  installCrashGuard(server.log);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   try {

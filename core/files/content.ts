@@ -1,5 +1,4 @@
 // File contents as chunk lists: storing a byte stream, and reading ranges back.
-import { open } from 'node:fs/promises';
 import type { Chunker } from '../store/chunker.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { BlobType } from '../store/pack-format.ts';
@@ -26,12 +25,13 @@ export async function storeStream(store: ObjectStore, chunker: Chunker, source: 
     const slot = refs.length;
     refs.push({ id: Buffer.alloc(0), length: chunk.length });
     size += chunk.length;
-    inflight.push(
-      store.put(BlobType.Data, chunk).then((r) => {
-        refs[slot] = { id: r.id, length: chunk.length };
-        if (r.added) addedBytes += r.storedLength;
-      }),
-    );
+    const stored = store.put(BlobType.Data, chunk).then((r) => {
+      refs[slot] = { id: r.id, length: chunk.length };
+      if (r.added) addedBytes += r.storedLength;
+    });
+    // Awaited later: without a handler now, a failure (a full disk) before then is an unhandled rejection that ends the process.
+    stored.catch(() => undefined);
+    inflight.push(stored);
     if (inflight.length >= MAX_INFLIGHT) await inflight.shift();
   };
   try {
@@ -42,21 +42,6 @@ export async function storeStream(store: ObjectStore, chunker: Chunker, source: 
   }
   await Promise.all(inflight);
   return { refs, size, addedBytes };
-}
-
-/** Reads a local file in pieces into one reused buffer: the chunker copies what it keeps, so nothing is allocated per read. */
-export async function* readFilePieces(path: string, pieceSize = 1024 * 1024): AsyncGenerator<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(pieceSize);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, pieceSize, null);
-      if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Start offset of each chunk, plus the total size at the end. */

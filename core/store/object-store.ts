@@ -1,5 +1,5 @@
 // Content-addressed object store: dedups blobs by id, appends new ones to packs, indexes them in LMDB.
-import { CorruptionError, fromNodeError } from '../errors.ts';
+import { CorruptionError, fromNodeError, unwrapCommitError } from '../errors.ts';
 import type { MetaDb } from '../meta/db.ts';
 import type { PackBackend } from './backend.ts';
 import { BlobCache } from './blob-cache.ts';
@@ -190,11 +190,15 @@ export class ObjectStore {
       } catch (err) {
         for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
         await Promise.allSettled(results);
-        group.forEach((c) => c.reject(fromNodeError(err, 'commit')));
+        const cause = fromNodeError(await unwrapCommitError(err), 'commit');
+        group.forEach((c) => c.reject(cause));
         continue;
       }
       const settled = await Promise.allSettled(results);
-      settled.forEach((r, i) => (r.status === 'fulfilled' ? group[i]!.resolve() : group[i]!.reject(fromNodeError(r.reason, 'commit'))));
+      for (const [i, r] of settled.entries()) {
+        if (r.status === 'fulfilled') group[i]!.resolve();
+        else group[i]!.reject(fromNodeError(await unwrapCommitError(r.reason), 'commit'));
+      }
     }
     this.committing = false;
   }

@@ -1,7 +1,7 @@
 // Namespace operations on the live tree. Each runs in one LMDB write transaction that checks
 // everything before it writes anything (a throw inside a batched lmdb-js transaction does not roll back).
 import type { Archive } from '../archive.ts';
-import { VfsError } from '../errors.ts';
+import { fromNodeError, unwrapCommitError, VfsError } from '../errors.ts';
 import { ROOT_INO, type Inode, type InodeKind } from '../meta/inode.ts';
 import type { LiveTree } from '../meta/live-tree.ts';
 import { checkName } from './path.ts';
@@ -25,7 +25,9 @@ export class LiveFs {
 
   /** Runs `fn` in a write transaction (batched with concurrent ones); resolves once durable. */
   txn<T>(fn: () => T): Promise<T> {
-    return this.archive.db.env.transaction(fn) as Promise<T>;
+    return (this.archive.db.env.transaction(fn) as Promise<T>).catch(async (err: unknown) => {
+      throw fromNodeError(await unwrapCommitError(err), 'commit');
+    });
   }
 
   /** The entry at `names` (not the root). */

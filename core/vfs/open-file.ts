@@ -194,9 +194,11 @@ export class OpenFile {
     const emit = async (chunk: Buffer) => {
       const slot = out.length;
       out.push({ id: Buffer.alloc(0), length: chunk.length });
-      inflight.push(this.deps.store.put(BlobType.Data, chunk).then((r) => {
+      const stored = this.deps.store.put(BlobType.Data, chunk).then((r) => {
         out[slot] = { id: r.id, length: chunk.length };
-      }));
+      });
+      stored.catch(() => undefined); // awaited later; see storeStream
+      inflight.push(stored);
       if (inflight.length >= MAX_INFLIGHT) await inflight.shift();
       advance(chunk.length);
     };

@@ -102,7 +102,7 @@ async function handleOne(conn: Connection, routes: Map<number, Route>, h: Header
   } catch (err) {
     status = toNtStatus(err);
     detail = (err as Error).message;
-    if (!(err instanceof NtStatusError) && !(err instanceof WireError) && !isVfsError(err)) conn.ctx.log.error({ err, command: COMMAND_NAMES[h.command] }, 'SMB handler failed');
+    if (!(err instanceof NtStatusError) && !(err instanceof WireError) && !isVfsError(err)) conn.ctx.log.error({ req: requestId(conn, h), err, command: COMMAND_NAMES[h.command] }, 'SMB handler failed');
     reply = { status, body: errorBody(err instanceof NtStatusError ? err.data : undefined) };
   }
   const signedReq = (h.flags & HeaderFlag.SIGNED) !== 0;
@@ -110,10 +110,15 @@ async function handleOne(conn: Connection, routes: Map<number, Route>, h: Header
   const signer = status !== Status.PENDING && !encSession && signSession?.signer && (reply.signWith || signedReq || signSession.signingRequired) ? signSession.signer : null;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const ok = status >>> 30 !== 3 || status === Status.MORE_PROCESSING_REQUIRED;
-  if (!ok || status !== Status.SUCCESS) conn.ctx.log.debug({ op: COMMAND_NAMES[h.command], status: `0x${status.toString(16)}`, detail }, 'SMB request not plainly successful');
+  if (!ok || status !== Status.SUCCESS) conn.ctx.log.debug({ req: requestId(conn, h), op: COMMAND_NAMES[h.command], status: `0x${status.toString(16)}`, detail }, 'SMB request not plainly successful');
   conn.ctx.observe({ protocol: 'smb', op: COMMAND_NAMES[h.command] ?? `0x${h.command.toString(16)}`, ok, ...(ok ? {} : { error: `0x${status.toString(16)}` }), seconds, bytesIn: msg.length, bytesOut: reply.body.length });
   const credits = conn.credits.grant(h.credits);
   return { header: h, reply, status, credits, signer, sessionId: reply.sessionId ?? sessionId, treeId: reply.treeId ?? treeId };
+}
+
+/** A request id for logs: the connection's remote address and the request's MessageId. */
+function requestId(conn: Connection, h: Header): string {
+  return `${conn.remote}#${h.messageId}`;
 }
 
 async function route(conn: Connection, routes: Map<number, Route>, h: Header, msg: Buffer, session: Session | null, treeId: number, encSession: Session | null, relatedFileId: bigint | null): Promise<Reply> {

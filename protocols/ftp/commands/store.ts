@@ -12,7 +12,16 @@ async function storeWhole(s: Session, t: Transfer, path: string, exclusive: bool
   // error before any 150 and the client never sends a byte.
   const source = (async function* () {
     await s.connectData(t, preliminary);
-    yield* receiveChunks(t, () => s.closed);
+    const chunks = receiveChunks(t, () => s.closed);
+    let ended = false;
+    try {
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      ended = true;
+    } finally {
+      // The store failed mid-upload (a full disk): read the rest and drop it, so the client finishes
+      // sending and then reads the error reply, instead of meeting a reset data connection.
+      if (!ended) await drain(chunks);
+    }
   })();
   try {
     await s.fs.writeFile(path, source, { exclusive });
@@ -21,6 +30,19 @@ async function storeWhole(s: Session, t: Transfer, path: string, exclusive: bool
     throw err;
   }
 }
+
+/** Reads and discards what is left of an upload, for at most DRAIN_MS. */
+async function drain(chunks: AsyncGenerator<Buffer>): Promise<void> {
+  const deadline = Date.now() + DRAIN_MS;
+  try {
+    while (Date.now() < deadline && !(await chunks.next()).done);
+  } catch {
+    /* the client went away: nothing left to drain */
+  }
+  await chunks.return(undefined);
+}
+
+const DRAIN_MS = 30_000;
 
 /** Writes the data connection into an open file from `offset` (REST+STOR) or at its end (APPE); what arrived stays. */
 async function storeInto(s: Session, t: Transfer, path: string, offset: number, append: boolean): Promise<void> {
