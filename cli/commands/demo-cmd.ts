@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .description('create or open ./archive and serve it on loopback with every frontend (what npm start runs)')
     .option('--archive <dir>', 'archive directory', 'archive')
     .action(async (opts: { archive: string }) => {
+      process.env.STRATA_LOG_LEVEL ??= 'warn';
       const { frontendAvailable, runServer } = await import('../serve/run-server.ts');
       const dir = resolve(opts.archive);
       if (!existsSync(`${dir}/config.json`)) await (await import('../../core/archive.ts')).Archive.init(dir);
