@@ -6,12 +6,14 @@
 # Generates a version-1 tree (gen-dataset.mjs) in WORK/data, backs it up with each tool
 # into its own fresh repository, applies the version-2 edits (~1%) to WORK/data in place
 # (same absolute path, so restic finds its parent snapshot and borg its files cache),
-# then backs it up again into the same repositories. For each step it records wall time
-# and peak RSS (GNU /usr/bin/time '%e %M') and the repository size (du -sb), and prints a
-# Markdown table with ratios against restic. All tools encrypt: restic repo v2 (zstd auto),
-# borg repokey-blake2 with zstd,3, strata `init --encrypt`; --strata-plain adds an
-# unencrypted strata row. strata is $STRATA (default: node <repo>/bin/strata.js); if
-# `$STRATA --version` fails its rows read "not available". Exits 1 if any step fails.
+# then backs it up again into the same repositories; strata imports both steps to /data (each
+# import takes a snapshot), so v2 skips files unchanged since v1 like restic's parent snapshot.
+# For each step it records wall time and peak RSS (GNU /usr/bin/time '%e %M') and the
+# repository size (du -sb), and prints a Markdown table with ratios against restic. All tools
+# encrypt: restic repo v2 (zstd auto), borg repokey-blake2 with zstd,3, strata `init --encrypt`;
+# --strata-plain adds an unencrypted strata row. strata is $STRATA (default: node
+# <repo>/bin/strata.js); if `$STRATA --version` fails its rows read "not available".
+# Exits 1 if any step fails.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --size-mb) SIZE_MB=$2; shift 2 ;;
     --workdir) WORK=$2; shift 2 ;;
     --strata-plain) PLAIN=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -87,7 +89,7 @@ backup() {
         local enc=(--encrypt); [[ $tool == strata-plain ]] && enc=()
         setup "$tool" "${STRATA_CMD[@]}" init "$repo" "${enc[@]}" || return 0
       fi
-      measure "$tool/$step" "$repo" "${STRATA_CMD[@]}" import "$repo" "$DATA" --to "/$step" ;;
+      measure "$tool/$step" "$repo" "${STRATA_CMD[@]}" import "$repo" "$DATA" --to /data ;;
   esac
 }
 

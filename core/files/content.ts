@@ -1,5 +1,4 @@
 // File contents as chunk lists: storing a byte stream, and reading ranges back.
-import { open } from 'node:fs/promises';
 import type { Chunker } from '../store/chunker.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { BlobType } from '../store/pack-format.ts';
@@ -45,20 +44,6 @@ export async function storeStream(store: ObjectStore, chunker: Chunker, source: 
   return { refs, size, addedBytes };
 }
 
-/** Reads a local file in pieces into one reused buffer: the chunker copies what it keeps, so nothing is allocated per read. */
-export async function* readFilePieces(path: string, pieceSize = 1024 * 1024): AsyncGenerator<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(pieceSize);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, pieceSize, null);
-      if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await fh.close();
-  }
-}
 
 /** Start offset of each chunk, plus the total size at the end. */
 export function chunkOffsets(refs: ChunkRef[]): number[] {

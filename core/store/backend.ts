@@ -1,6 +1,7 @@
 // Pack backends: where pack files live. The local directory is the embedded default; an object
 // store (S3) or an erasure-coded spread implements the same small interface.
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromNodeError } from '../errors.ts';
 
@@ -122,12 +123,14 @@ class FileSink implements PackSink {
     const total = data.reduce((n, b) => n + b.length, 0);
     let at = this.pos;
     this.pos += total;
+    // Synchronous positional writes into the page cache: the async ones queued behind zstd jobs on
+    // libuv's four threads and dominated import time; durability comes from sync() (fdatasync).
     let rest = data;
     while (rest.length > 0) {
-      let { bytesWritten } = await this.fh.writev(rest, at);
-      at += bytesWritten;
-      while (rest.length > 0 && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
-      if (rest.length > 0 && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
+      let written = writevSync(this.fh.fd, rest, at);
+      at += written;
+      while (rest.length > 0 && written >= rest[0]!.length) written -= rest.shift()!.length;
+      if (rest.length > 0 && written > 0) rest = [rest[0]!.subarray(written), ...rest.slice(1)];
     }
   }
 

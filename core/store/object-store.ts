@@ -29,6 +29,7 @@ export class ObjectStore {
   private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
   private readonly commitQueue: Array<{ mutate?: () => void; seal: boolean; resolve: () => void; reject: (err: unknown) => void }> = [];
   private committing = false;
+  private committingBatch: Map<string, { id: Buffer; loc: BlobLocation }> | null = null;
   /** Blobs prune is about to delete: puts store them again instead of deduplicating against them. */
   private condemned: Set<string> | null = null;
   /** Every id put since the last moment no write was in progress: prune must keep them. */
@@ -46,7 +47,8 @@ export class ObjectStore {
 
   /** The blob's location, from uncommitted puts or the index; undefined when unknown. */
   locate(id: Buffer): BlobLocation | undefined {
-    const p = this.pending.get(hex(id));
+    const key = hex(id);
+    const p = this.pending.get(key) ?? this.committingBatch?.get(key);
     if (p) return p.loc;
     const v = this.db.blobs.get(id);
     return v ? decodeLocation(v) : undefined;
@@ -171,11 +173,14 @@ export class ObjectStore {
       const group = this.commitQueue.splice(0);
       const batch = this.pending;
       this.pending = new Map();
+      // Still found by locate() until its index entries are committed, so nothing is stored twice meanwhile.
+      this.committingBatch = batch;
       let packs: PackSummary[];
       try {
         packs = group.some((c) => c.seal) ? await this.writer.sealAndSync() : await this.writer.sync();
       } catch (err) {
         for (const [k, v] of batch) this.pending.set(k, v);
+        this.committingBatch = null;
         group.forEach((c) => c.reject(fromNodeError(err, 'fsync')));
         continue;
       }
@@ -187,7 +192,9 @@ export class ObjectStore {
       const results = group.map((c) => this.db.env.transaction(() => c.mutate?.()));
       try {
         await index;
+        this.committingBatch = null;
       } catch (err) {
+        this.committingBatch = null;
         for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
         await Promise.allSettled(results);
         const cause = fromNodeError(await unwrapCommitError(err), 'commit');

@@ -1,0 +1,119 @@
+// Main-thread side of the import workers: starts them, hands out files, routes their chunks back, and bounds unstored bytes.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ChunkerParams } from '../store/chunker.ts';
+import type { ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
+
+interface Job {
+  path: string;
+  /** Bytes still expected from the worker (from the file's size when it was listed). */
+  left: number;
+  slot: Slot;
+  onChunk: (chunk: Buffer) => void;
+  resolve: (size: number) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  jobs: Set<number>;
+  /** Requests not yet posted: all those made in one turn go in one message, waking the worker once. */
+  outbox: ChunkRequest[];
+  /** Bytes of queued files this worker has not sent yet: new files go to the least loaded worker. */
+  load: number;
+}
+
+/**
+ * Starts a worker running import-worker.ts. Workers do not inherit the main thread's tsx loader, so the
+ * worker registers tsx's require hook (it adds no loader thread, unlike the ESM one) and requires the file.
+ */
+function startWorker(init: WorkerInit): Worker {
+  const tsx = JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'));
+  const entry = JSON.stringify(fileURLToPath(new URL('./import-worker.ts', import.meta.url)));
+  return new Worker(`require(${tsx}).register(); require(${entry});`, { eval: true, workerData: init });
+}
+
+/** A pool of threads that read and chunk files; the caller stores each chunk, then calls `release` with its length. */
+export class ChunkingPool {
+  private readonly slots: Slot[] = [];
+  private readonly jobs = new Map<number, Job>();
+  private readonly budget: Int32Array;
+  private nextJob = 0;
+  private broken: Error | null = null;
+
+  /** Starts `size` workers; they pause reading while more than `limit` chunk bytes are unreleased. */
+  constructor(params: ChunkerParams, gear: Uint32Array, size: number, private readonly limit: number) {
+    const shared = new SharedArrayBuffer(4);
+    this.budget = new Int32Array(shared);
+    for (let i = 0; i < size; i++) {
+      const slot: Slot = { worker: startWorker({ params, gear, budget: shared, limit }), jobs: new Set(), outbox: [], load: 0 };
+      slot.worker.on('message', (replies: WorkerReply[]) => replies.forEach((m) => this.onReply(m)));
+      slot.worker.on('error', (err) => this.fail(slot, new Error(`import worker failed: ${err.message}`)));
+      slot.worker.on('exit', (code) => this.fail(slot, new Error(`import worker exited (code ${code})`)));
+      this.slots.push(slot);
+    }
+  }
+
+  /** Chunks the file at `path` (about `sizeHint` bytes) in a worker, calling `onChunk` in file order; resolves with its size. */
+  chunkFile(path: string, sizeHint: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+    if (this.broken) return Promise.reject(this.broken);
+    const slot = this.slots.reduce((a, b) => (b.load < a.load ? b : a));
+    const job = this.nextJob++;
+    return new Promise<number>((resolve, reject) => {
+      this.jobs.set(job, { path, left: sizeHint, slot, onChunk, resolve, reject });
+      slot.jobs.add(job);
+      slot.load += sizeHint;
+      if (slot.outbox.push({ job, path }) === 1) queueMicrotask(() => slot.worker.postMessage(slot.outbox.splice(0)));
+    });
+  }
+
+  /** Returns `bytes` of stored chunks to the budget; wakes the workers when that makes room (they wait only above the limit). */
+  release(bytes: number): void {
+    const before = Atomics.sub(this.budget, 0, bytes);
+    if (before > this.limit && before - bytes <= this.limit) Atomics.notify(this.budget, 0);
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    this.broken ??= new Error('import workers closed');
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private onReply(m: WorkerReply): void {
+    const job = this.jobs.get(m.job);
+    if (!job) return;
+    if ('error' in m) {
+      this.finish(m.job, job);
+      job.reject(new Error(`cannot import ${job.path}: ${m.error}`));
+      return;
+    }
+    for (const ab of m.chunks) {
+      const take = Math.min(job.left, ab.byteLength);
+      job.left -= take;
+      job.slot.load -= take;
+      job.onChunk(Buffer.from(ab));
+    }
+    if (m.size !== undefined) {
+      this.finish(m.job, job);
+      job.resolve(m.size);
+    }
+  }
+
+  private finish(id: number, job: Job): void {
+    this.jobs.delete(id);
+    job.slot.jobs.delete(id);
+    job.slot.load -= job.left;
+  }
+
+  /** Fails every job of a worker that died, and any later request. */
+  private fail(slot: Slot, err: Error): void {
+    this.broken ??= err;
+    for (const id of slot.jobs) {
+      const job = this.jobs.get(id);
+      if (!job) continue;
+      this.finish(id, job);
+      job.reject(err);
+    }
+  }
+}

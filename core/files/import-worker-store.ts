@@ -1,0 +1,94 @@
+// Stores local files through the chunking workers: every chunk a worker cuts is put into the object store here, a bounded window at a time.
+import type { ChunkRef } from '../meta/inode.ts';
+import type { ObjectStore, PutResult } from '../store/object-store.ts';
+import { BlobType } from '../store/pack-format.ts';
+import type { StoredContent } from './content.ts';
+import type { ChunkingPool } from './import-worker-pool.ts';
+
+const NO_ID = Buffer.alloc(0);
+
+/**
+ * Puts chunks into the store in arrival order, a window at a time: at most `windowBytes` of chunks (and
+ * `maxPuts` chunks) being stored, but always at least one. The window bounds the compressed and sealed
+ * copies held, and the compression queued ahead of pack writes on libuv's threads; small chunks are
+ * cheap, so many go at once.
+ */
+export class ChunkStorer {
+  private running = 0;
+  private runningBytes = 0;
+  private readonly waiting: Array<{ bytes: number; wake: () => void }> = [];
+  private gate: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly pool: ChunkingPool,
+    private readonly windowBytes: number,
+    private readonly maxPuts: number,
+  ) {}
+
+  /** Chunks the file at `path` (about `sizeHint` bytes) in a worker and stores its chunks; resolves once all are stored. */
+  async storeFile(path: string, sizeHint: number): Promise<StoredContent> {
+    const refs: ChunkRef[] = [];
+    const puts: Array<Promise<void>> = [];
+    let addedBytes = 0;
+    let size: number;
+    try {
+      size = await this.pool.chunkFile(path, sizeHint, (chunk) => {
+        const ref: ChunkRef = { id: NO_ID, length: chunk.length };
+        refs.push(ref);
+        const stored = this.put(chunk).then((r) => {
+          ref.id = r.id;
+          if (r.added) addedBytes += r.storedLength;
+        });
+        stored.catch(() => undefined); // awaited below; a failure before then must not be an unhandled rejection
+        puts.push(stored);
+      });
+    } finally {
+      await Promise.allSettled(puts);
+    }
+    await Promise.all(puts);
+    return { refs, size, addedBytes };
+  }
+
+  /**
+   * Holds back puts not yet started until `commit` settles. While a commit runs, the blobs it indexes
+   * are neither pending nor in the index, so the store would not find them and would store duplicates
+   * again; little is lost, as pack appends wait for the commit's sync anyway.
+   */
+  holdFor(commit: Promise<unknown>): void {
+    this.gate = commit.catch(() => undefined);
+  }
+
+  /** Puts one chunk once the window has room for it and no commit holds puts back. */
+  private async put(chunk: Buffer): Promise<PutResult> {
+    if (this.waiting.length === 0 && this.fits(chunk.length)) this.enter(chunk.length);
+    else await new Promise<void>((wake) => this.waiting.push({ bytes: chunk.length, wake }));
+    try {
+      // Wait until a commit is not running: loop in case another began meanwhile, then put in the same turn.
+      for (let gate = this.gate; ; gate = this.gate) {
+        await gate;
+        if (gate === this.gate) break;
+      }
+      return await this.store.put(BlobType.Data, chunk);
+    } finally {
+      this.running--;
+      this.runningBytes -= chunk.length;
+      this.pool.release(chunk.length);
+      // Admit waiting chunks in order; each enters before it wakes, so nothing overtakes it.
+      for (let w = this.waiting[0]; w && this.fits(w.bytes); w = this.waiting[0]) {
+        this.waiting.shift();
+        this.enter(w.bytes);
+        w.wake();
+      }
+    }
+  }
+
+  private fits(bytes: number): boolean {
+    return this.running === 0 || (this.running < this.maxPuts && this.runningBytes + bytes <= this.windowBytes);
+  }
+
+  private enter(bytes: number): void {
+    this.running++;
+    this.runningBytes += bytes;
+  }
+}
