@@ -1,6 +1,7 @@
 // Writes blobs into the current pack, append-only, one at a time; seals a pack with its index trailer when full.
 import { randomBytes } from 'node:crypto';
 import { fromNodeError } from '../errors.ts';
+import { Mutex } from '../util/mutex.ts';
 import type { PackBackend, PackSink } from './backend.ts';
 import { BLOB_HEADER_BYTES, encodeBlobHeader, encodePackHeader, encodeTrailer, PACK_HEADER_BYTES, type BlobEntry } from './pack-format.ts';
 
@@ -24,7 +25,7 @@ export interface PackSummary {
 export class PackWriter {
   private sink: PackSink | null = null;
   private current: PackState | null = null;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly lock = new Mutex();
   /** Packs written to since the last `takeTouched`. */
   private touched = new Map<string, PackState>();
   private sealedSinks: PackSink[] = [];
@@ -39,10 +40,9 @@ export class PackWriter {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn, fn);
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.lock.run(fn);
   }
+
 
   /** Appends one blob (header + stored bytes); resolves with its entry once written (not yet synced). */
   append(entry: Omit<BlobEntry, 'offset'>, stored: Buffer): Promise<BlobEntry & { packId: string }> {
