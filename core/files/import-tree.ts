@@ -115,7 +115,6 @@ export async function importTree(archive: Archive, src: string, to: string, onPr
     const previous = committing;
     committing = archive.store.commit(() => todo.forEach((m) => m()));
     committing.catch(() => undefined);
-    storer.holdFor(committing);
     await previous;
   };
   const queue = async (m: Mutation, bytes = 0) => {

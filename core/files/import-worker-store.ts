@@ -17,7 +17,6 @@ export class ChunkStorer {
   private running = 0;
   private runningBytes = 0;
   private readonly waiting: Array<{ bytes: number; wake: () => void }> = [];
-  private gate: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: ObjectStore,
@@ -50,25 +49,11 @@ export class ChunkStorer {
     return { refs, size, addedBytes };
   }
 
-  /**
-   * Holds back puts not yet started until `commit` settles. While a commit runs, the blobs it indexes
-   * are neither pending nor in the index, so the store would not find them and would store duplicates
-   * again; little is lost, as pack appends wait for the commit's sync anyway.
-   */
-  holdFor(commit: Promise<unknown>): void {
-    this.gate = commit.catch(() => undefined);
-  }
-
-  /** Puts one chunk once the window has room for it and no commit holds puts back. */
+  /** Puts one chunk once the window has room for it. */
   private async put(chunk: Buffer): Promise<PutResult> {
     if (this.waiting.length === 0 && this.fits(chunk.length)) this.enter(chunk.length);
     else await new Promise<void>((wake) => this.waiting.push({ bytes: chunk.length, wake }));
     try {
-      // Wait until a commit is not running: loop in case another began meanwhile, then put in the same turn.
-      for (let gate = this.gate; ; gate = this.gate) {
-        await gate;
-        if (gate === this.gate) break;
-      }
       return await this.store.put(BlobType.Data, chunk);
     } finally {
       this.running--;

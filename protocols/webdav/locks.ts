@@ -24,15 +24,8 @@ export interface Lock {
   expiresAt: number;
 }
 
-/** What a request asks to lock. */
-export interface LockRequest {
-  root: string;
-  depth: LockDepth;
-  scope: LockScope;
-  owner: string;
-  principal: string;
-  timeoutSec: number;
-}
+/** What a request asks to lock: a lock before it has a token and an expiry. */
+export type LockRequest = Omit<Lock, 'token' | 'expiresAt'>;
 
 /** Holds every active lock; expired ones are dropped lazily. */
 export class LockManager {
