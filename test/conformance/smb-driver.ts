@@ -43,7 +43,12 @@ export async function smbClient(host: string, port: number, user: string, pass: 
   let ready!: () => void;
   let failed!: (e: Error) => void;
   const started = new Promise<void>((res, rej) => ((ready = res), (failed = rej)));
-  proc.on('exit', (code) => failed(new Error(`smb bridge exited ${code}: ${stderr}`)));
+  proc.stdin.on('error', () => undefined); // a dead bridge is reported by its exit below
+  proc.on('exit', (code) => {
+    const err = new Error(`smb bridge exited ${code}: ${stderr}`);
+    failed(err);
+    for (const settle of waiting.values()) settle({ ok: false, status: -1, error: err.message });
+  });
   lines.on('line', (line) => {
     const msg = JSON.parse(line) as Record<string, unknown>;
     if (msg.ready) return ready();

@@ -33,6 +33,7 @@ test('another frontend\'s writes show through the mount within the bound; SIGTER
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdin.on('error', () => undefined); // a child that died is reported by `exited`, not by EPIPE
   const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   const command = async (line: string) => {
     const before = out.split('\n').length;

@@ -70,13 +70,27 @@ export interface RunResult {
   out: Buffer;
 }
 
+/** How to run a command: its working directory, extra environment and how long before it is killed (default 60 s). */
+export interface RunOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+}
+
+/** Runs a command and returns its stdout, or throws with everything it printed when it fails. */
+export async function runOk(cmd: string, args: string[], input?: Buffer | string, opts: RunOptions = {}): Promise<string> {
+  const r = await run(cmd, args, input, { timeoutMs: 120_000, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
 /** Runs a command without blocking the event loop (a FUSE client in this process must keep going); never throws. */
-export function run(cmd: string, args: string[], input?: Buffer | string): Promise<RunResult> {
+export function run(cmd: string, args: string[], input?: Buffer | string, opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: opts.cwd, env: { ...process.env, ...opts.env } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.stdin.on('error', () => undefined);

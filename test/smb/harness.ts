@@ -1,5 +1,4 @@
 // Test harness: a real archive in a temp dir served over SMB on an ephemeral port, and smbclient runs.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { pino } from 'pino';
 import { Archive } from '../../core/archive.ts';
 import { StrataServer } from '../../core/server/server.ts';
 import { start, type SmbStartOptions } from '../../protocols/smb/index.ts';
+import { run as runCommand, type RunOptions } from '../helpers/serve.ts';
 
 /** A running SMB server on a fresh archive. */
 export interface SmbFixture {
@@ -57,19 +57,10 @@ export interface RunResult {
   out: string;
 }
 
-/** Runs a command with a timeout (killed by its pid on expiry), capturing stdout+stderr. */
-export function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    const t = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    p.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code: code ?? -1, out });
-    });
-  });
+/** Runs a command with a timeout (default 30 s), capturing stdout then stderr as one text. */
+export async function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await runCommand(cmd, args, undefined, { timeoutMs: 30_000, ...opts });
+  return { code: r.status, out: r.stdout + r.stderr };
 }
 
 /** Runs smbclient against the fixture's share with `commands`. */

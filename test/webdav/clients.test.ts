@@ -1,7 +1,6 @@
 // Real WebDAV clients against strata: rclone (copy in, check, copy out, check), davfs2 (kernel mount
 // with locks: cp -a in, remount, diff -r) and cadaver. Clients run as child processes (async, so the
 // in-process server keeps serving); mounts and temp dirs are cleaned up even on failure.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,30 +8,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeFixtureTree } from '../helpers/tree.ts';
 import { withTmp } from '../helpers/tmp.ts';
+import { run, runOk } from '../helpers/serve.ts';
 import { startDav, type DavFixture } from './server-fixture.ts';
-
-/** Runs a command without blocking the event loop; resolves with its exit code and output. */
-function run(cmd: string, args: string[], input?: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, out });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-
-async function ok(cmd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<string> {
-  const r = await run(cmd, args, input, 120_000, env);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.out}`);
-  return r.out;
-}
 
 /** A fixture tree without symlinks (WebDAV has none). */
 function tree(root: string): void {
@@ -76,15 +53,15 @@ s('rclone copies a tree in and out; rclone check is clean both ways', async ({ d
     const src = join(dir, 'src');
     const back = join(dir, 'back');
     tree(src);
-    const pass = (await ok('rclone', ['obscure', dav.pass])).trim();
+    const pass = (await runOk('rclone', ['obscure', dav.pass])).trim();
     const env = { RCLONE_WEBDAV_URL: dav.url, RCLONE_WEBDAV_VENDOR: 'other', RCLONE_WEBDAV_USER: dav.user, RCLONE_WEBDAV_PASS: pass, RCLONE_CONFIG: join(dir, 'rclone.conf') };
     const remote = ':webdav:in';
     const flags = ['--low-level-retries', '1', '--retries', '1'];
-    await ok('rclone', ['copy', ...flags, src, remote], undefined, env);
-    await ok('rclone', ['check', ...flags, src, remote], undefined, env);
-    await ok('rclone', ['copy', ...flags, remote, back], undefined, env);
-    await ok('rclone', ['check', ...flags, src, back], undefined, env);
-    const ls = await ok('rclone', ['lsf', ...flags, '-R', remote], undefined, env);
+    await runOk('rclone', ['copy', ...flags, src, remote], undefined, { env });
+    await runOk('rclone', ['check', ...flags, src, remote], undefined, { env });
+    await runOk('rclone', ['copy', ...flags, remote, back], undefined, { env });
+    await runOk('rclone', ['check', ...flags, src, back], undefined, { env });
+    const ls = await runOk('rclone', ['lsf', ...flags, '-R', remote], undefined, { env });
     assert.ok(ls.includes('docs/ünïcødé ☃ név.txt'), ls);
     assert.ok(ls.includes('docs/with space #%?.txt'), ls);
   });
@@ -100,12 +77,12 @@ s('davfs2 mounts the share with locks; cp -a in, remount, every file reads back 
     const secrets = join(dir, 'secrets');
     writeFileSync(secrets, `${dav.url} ${dav.user} "${dav.pass}"\n`, { mode: 0o600 });
     writeFileSync(conf, `use_locks 1\nsecrets ${secrets}\nbackup_dir lost+found\ndelay_upload 0\nask_auth 0\n`);
-    const mount = () => ok('mount', ['-t', 'davfs', '-o', `conf=${conf}`, dav.url, mnt]);
-    const umount = () => run('umount', [mnt], undefined, 120_000);
+    const mount = () => runOk('mount', ['-t', 'davfs', '-o', `conf=${conf}`, dav.url, mnt]);
+    const umount = () => run('umount', [mnt], undefined, { timeoutMs: 120_000 });
     await mount();
     try {
-      await ok('cp', ['-a', `${src}/.`, `${mnt}/copy`]);
-      assert.is((await umount()).code, 0);
+      await runOk('cp', ['-a', `${src}/.`, `${mnt}/copy`]);
+      assert.is((await umount()).status, 0);
       await mount();
       // readdir through davfs2 fails with EINVAL on this kernel (6.18) for every server, rclone serve
       // webdav included, so `diff -r` is done as: the server's tree equals the source tree, and every
@@ -133,8 +110,8 @@ s('cadaver: put, ls, lock/unlock, get', async ({ dav }) => {
     writeFileSync(join(dir, 'rc'), '');
     writeFileSync(join(dir, 'up.txt'), 'via cadaver\n');
     const script = `put ${join(dir, 'up.txt')} up.txt\nlock up.txt\nls\nunlock up.txt\nget up.txt ${join(dir, 'down.txt')}\nquit\n`;
-    const r = await run('cadaver', ['-r', join(dir, 'rc'), dav.url], script, 30_000, { HOME: dir });
-    assert.match(r.out, /up\.txt/);
+    const r = await run('cadaver', ['-r', join(dir, 'rc'), dav.url], script, { timeoutMs: 30_000, env: { HOME: dir } });
+    assert.match(r.stdout + r.stderr, /up\.txt/);
     const got = await fetch(`${dav.url}up.txt`, { headers: { Authorization: dav.authHeader } });
     assert.is(await got.text(), 'via cadaver\n');
   });
