@@ -15,6 +15,8 @@ import { newKdfParams, newKeys, unwrapKeys, wrapKeys, type ArchiveKeys } from '.
 import { ObjectStore } from './store/object-store.ts';
 import { recoverUnsealedPacks } from './store/recover.ts';
 import { processAlive } from './util/process-alive.ts';
+import { ChunkSink } from './files/chunk-sink.ts';
+import { StreamChunkWorker } from './files/stream-chunker.ts';
 
 /** Supplies the archive password when one is needed. */
 export type PasswordSource = () => Promise<string> | string;
@@ -48,6 +50,8 @@ export class Archive {
     readonly chunkerParams: ChunkerParams,
     private readonly gear: Uint32Array,
   ) {}
+
+  private streamWorker: StreamChunkWorker | null = null;
 
   /** Creates a new archive in `dir` (which must be absent or empty). */
   static async init(dir: string, opts: InitOptions = {}): Promise<void> {
@@ -131,6 +135,12 @@ export class Archive {
     return new Chunker(this.chunkerParams, this.gear);
   }
 
+  /** A sink for one stream of file content: chunked and stored as it arrives, by the chunking worker once it is large. */
+  newChunkSink(): ChunkSink {
+    this.streamWorker ??= new StreamChunkWorker({ params: this.chunkerParams, gear: this.gear, idKey: this.keys?.idKey ?? null });
+    return new ChunkSink(this.store, this.newChunker(), this.streamWorker);
+  }
+
   /** Process ids of other live processes that have this archive open. */
   async otherProcesses(): Promise<number[]> {
     const pids = (await readdir(join(this.dir, 'locks')).catch(() => [] as string[])).map(Number).filter((p) => Number.isInteger(p) && p !== process.pid);
@@ -139,6 +149,7 @@ export class Archive {
 
   /** Seals and commits outstanding writes, then closes every file. */
   async close(): Promise<void> {
+    await this.streamWorker?.close();
     await this.store.close();
     await this.db.env.close();
     await rm(join(this.dir, 'locks', String(process.pid)), { force: true });

@@ -1,11 +1,7 @@
 // File contents as chunk lists: storing a byte stream, and reading ranges back.
-import type { Chunker } from '../store/chunker.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { BlobType } from '../store/pack-format.ts';
 import type { ChunkRef } from '../meta/inode.ts';
-
-/** Chunks stored concurrently per stream: bounds memory to about this many max-size chunks. */
-const MAX_INFLIGHT = 6;
+import type { ChunkSink } from './chunk-sink.ts';
 
 /** What storing a stream produced. */
 export interface StoredContent {
@@ -16,34 +12,16 @@ export interface StoredContent {
 }
 
 /** Chunks `source` and stores every chunk; memory stays bounded whatever the stream's length. */
-export async function storeStream(store: ObjectStore, chunker: Chunker, source: AsyncIterable<Uint8Array>): Promise<StoredContent> {
-  const refs: ChunkRef[] = [];
-  const inflight: Array<Promise<void>> = [];
-  let size = 0;
-  let addedBytes = 0;
-  const submit = async (chunk: Buffer) => {
-    const slot = refs.length;
-    refs.push({ id: Buffer.alloc(0), length: chunk.length });
-    size += chunk.length;
-    const stored = store.put(BlobType.Data, chunk).then((r) => {
-      refs[slot] = { id: r.id, length: chunk.length };
-      if (r.added) addedBytes += r.storedLength;
-    });
-    // Awaited later: without a handler now, a failure (a full disk) before then is an unhandled rejection that ends the process.
-    stored.catch(() => undefined);
-    inflight.push(stored);
-    if (inflight.length >= MAX_INFLIGHT) await inflight.shift();
-  };
+export async function storeStream(sink: ChunkSink, source: AsyncIterable<Uint8Array>): Promise<StoredContent> {
   try {
-    for await (const piece of source) for (const c of chunker.push(piece)) await submit(c);
-    for (const c of chunker.finish()) await submit(c);
-  } finally {
-    await Promise.allSettled(inflight);
+    for await (const piece of source) await sink.push(piece);
+  } catch (err) {
+    await sink.drain().catch(() => undefined); // no store may outlive the caller's write bracket
+    throw err;
   }
-  await Promise.all(inflight);
-  return { refs, size, addedBytes };
+  const refs = await sink.finish();
+  return { refs, size: sink.size, addedBytes: sink.addedBytes };
 }
-
 
 /** Start offset of each chunk, plus the total size at the end. */
 export function chunkOffsets(refs: ChunkRef[]): number[] {

@@ -1,7 +1,6 @@
 // Main-thread side of the import workers: starts them, hands out files, routes their chunks back, and bounds unstored bytes.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../util/ts-worker.ts';
 import type { ChunkerParams } from '../store/chunker.ts';
 import type { ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
 
@@ -24,14 +23,9 @@ interface Slot {
   load: number;
 }
 
-/**
- * Starts a worker running import-worker.ts. Workers do not inherit the main thread's tsx loader, so the
- * worker registers tsx's require hook (it adds no loader thread, unlike the ESM one) and requires the file.
- */
+/** Starts a worker running import-worker.ts. */
 function startWorker(init: WorkerInit): Worker {
-  const tsx = JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'));
-  const entry = JSON.stringify(fileURLToPath(new URL('./import-worker.ts', import.meta.url)));
-  return new Worker(`require(${tsx}).register(); require(${entry});`, { eval: true, workerData: init });
+  return startTsWorker(new URL('./import-worker.ts', import.meta.url), init);
 }
 
 /** A pool of threads that read and chunk files; the caller stores each chunk, then calls `release` with its length. */

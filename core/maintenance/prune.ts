@@ -66,6 +66,8 @@ export async function pruneArchive(archive: Archive, opts: PruneOptions = {}): P
   const report: PruneReport = { dryRun: !!opts.dryRun, blobs: 0, blobsUnused: 0, packsDeleted: 0, packsRepacked: 0, blobsMoved: 0, bytesFreed: 0 };
   const endWrite = store.beginWrite();
   try {
+    // Seal the pack being appended to: writes that land during prune go to a fresh pack, never to one prune may delete.
+    if (!opts.dryRun) await store.commit(undefined, true);
     const orphans = await orphanPacks(archive);
     const used = await mark(archive, opts.extraRoots ?? (() => []));
     const byPack = new Map<string, { live: Array<{ id: Buffer; loc: BlobLocation }>; dead: Array<{ id: Buffer; loc: BlobLocation }>; deadBytes: number; bytes: number }>();
@@ -90,7 +92,8 @@ export async function pruneArchive(archive: Archive, opts: PruneOptions = {}): P
     report.blobsUnused = condemned.size;
     // Condemn in the same synchronous step that read the index and `recent`: no put can slip between.
     if (!opts.dryRun) store.condemn(condemned);
-    const doomed = [...byPack.entries()].filter(([, p]) => p.dead.length > 0 && (p.live.length === 0 || p.deadBytes / p.bytes >= (opts.repackAbove ?? 0.3)));
+    const open = store.openPackId();
+    const doomed = [...byPack.entries()].filter(([id, p]) => id !== open && p.dead.length > 0 && (p.live.length === 0 || p.deadBytes / p.bytes >= (opts.repackAbove ?? 0.3)));
     for (const [, p] of doomed) {
       report.bytesFreed += p.deadBytes;
       if (p.live.length === 0) report.packsDeleted++;

@@ -67,9 +67,19 @@ export class Chunker {
     this.laneBytes = Math.max(256, params.avg >> 6);
   }
 
+  /** The smallest chunk this chunker cuts (except a stream's last). */
+  get minSize(): number {
+    return this.params.min;
+  }
+
   /** Bytes pushed but not yet returned in a chunk (0 right after a cut). */
   get buffered(): number {
     return this.end - this.start;
+  }
+
+  /** A copy of the bytes pushed but not yet returned in a chunk. */
+  pending(): Buffer {
+    return Buffer.from(this.work.subarray(this.start, this.end));
   }
 
   /** Adds bytes; returns the chunks completed by them (possibly none). */

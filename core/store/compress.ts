@@ -13,9 +13,21 @@ export const ZSTD_LEVEL = 3;
 /** A blob must shrink by at least this fraction for the compressed form to be kept. */
 const MIN_SAVING = 1 / 32;
 
-/** Compresses `raw`; returns it unchanged (Compression.None) when zstd saves less than ~3%. */
+/** Blobs larger than this are probed on samples first: compressing what will not shrink costs more than anything else on the write path. */
+const PROBE_ABOVE = 256 * 1024;
+const PROBE_SAMPLE = 16 * 1024;
+
+/** True when samples from the start, middle and end of `raw` shrink by at least MIN_SAVING together. */
+async function looksCompressible(raw: Buffer): Promise<boolean> {
+  const mid = (raw.length >> 1) - (PROBE_SAMPLE >> 1);
+  const sample = Buffer.concat([raw.subarray(0, PROBE_SAMPLE), raw.subarray(mid, mid + PROBE_SAMPLE), raw.subarray(raw.length - PROBE_SAMPLE)]);
+  return (await zstdCompress(sample, ZSTD_LEVEL)).length <= sample.length * (1 - MIN_SAVING);
+}
+
+/** Compresses `raw`; returns it unchanged (Compression.None) when zstd saves less than ~3% (judged on samples for large blobs). */
 export async function compressBlob(raw: Buffer): Promise<{ data: Buffer; compression: Compression }> {
   if (raw.length < 64) return { data: raw, compression: Compression.None };
+  if (raw.length > PROBE_ABOVE && !(await looksCompressible(raw))) return { data: raw, compression: Compression.None };
   const packed = await zstdCompress(raw, ZSTD_LEVEL);
   if (packed.length > raw.length * (1 - MIN_SAVING)) return { data: raw, compression: Compression.None };
   return { data: packed, compression: Compression.Zstd };

@@ -59,9 +59,8 @@ export class ObjectStore {
     return this.locate(id) !== undefined;
   }
 
-  /** Stores `raw` as a blob of `type` unless a blob with the same id exists. */
-  put(type: BlobType, raw: Buffer): Promise<PutResult> {
-    const id = this.codec.hasher.id(raw);
+  /** Stores `raw` as a blob of `type` unless a blob with the same id exists; `id` when the caller computed it already (a worker thread). */
+  put(type: BlobType, raw: Buffer, id = this.codec.hasher.id(raw)): Promise<PutResult> {
     const key = hex(id);
     this.recent.add(key);
     const known = this.condemned?.has(key) && !this.pending.has(key) ? undefined : this.locate(id);

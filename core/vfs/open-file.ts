@@ -1,5 +1,7 @@
 // One open file shared by all its handles: committed chunks plus an overlay of unflushed writes in
 // staging. On flush only the changed range is re-chunked, until boundaries meet the old ones again.
+// A file written sequentially from empty skips staging: its bytes are chunked and stored as they
+// arrive, and only spill into staging when anything else (a read, a seek, a truncate) comes first.
 import { open as openFs, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +11,7 @@ import type { Chunker } from '../store/chunker.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { BlobType } from '../store/pack-format.ts';
 import { chunkAt, chunkOffsets, readRange } from '../files/content.ts';
+import type { ChunkSink } from '../files/chunk-sink.ts';
 import { Mutex } from '../util/mutex.ts';
 import { IntervalSet } from './intervals.ts';
 
@@ -23,6 +26,8 @@ export interface ContentUpdate {
 export interface OpenFileDeps {
   store: ObjectStore;
   newChunker: () => Chunker;
+  /** A sink for a file written sequentially from empty. */
+  newSink: () => ChunkSink;
   stagingDir: string;
   now: () => bigint;
   /** The chunk a run of zeros cuts into from a chunk start (all zeros, this length): holes are chunked without reading them. */
@@ -49,6 +54,10 @@ export class OpenFile {
   private staging: FileHandle | null = null;
   private stagingPath: string | null = null;
   private readonly lock = new Mutex();
+  /** The sequential write being chunked as it arrives, if any. */
+  private sink: ChunkSink | null = null;
+  /** Ends the store's write bracket that keeps chunks stored for unflushed writes safe from prune. */
+  private endSinkWrite: (() => void) | null = null;
 
   constructor(readonly ino: number, refs: ChunkRef[], private readonly deps: OpenFileDeps) {
     this.refs = refs;
@@ -78,7 +87,10 @@ export class OpenFile {
   }
 
   read(offset: number, length: number): Promise<Buffer> {
-    return this.lock.run(() => this.readUnlocked(offset, length));
+    return this.lock.run(async () => {
+      await this.spill();
+      return this.readUnlocked(offset, length);
+    });
   }
 
   private async readUnlocked(offset: number, length: number): Promise<Buffer> {
@@ -97,6 +109,8 @@ export class OpenFile {
   write(offset: number, data: Uint8Array): Promise<number> {
     return this.lock.run(async () => {
       if (data.length === 0) return 0;
+      if (this.sink ? offset === this.sizeNow : offset === 0 && this.sizeNow === 0 && this.dirty.empty) return this.streamWrite(data);
+      await this.spill();
       const fh = await this.stagingFile();
       try {
         let done = 0;
@@ -112,6 +126,81 @@ export class OpenFile {
     });
   }
 
+  /** Appends through the sink, starting it on the first write into an empty file. */
+  private async streamWrite(data: Uint8Array): Promise<number> {
+    if (!this.sink) {
+      this.endSinkWrite = this.deps.store.beginWrite();
+      this.sink = this.deps.newSink();
+    }
+    await this.sink.push(data);
+    this.sizeNow = this.sink.size;
+    this.changed(0, this.sizeNow);
+    this.pendingMtime = this.deps.now();
+    return data.length;
+  }
+
+  /** Turns a sink into the staged form: its stored chunks become the base, its uncut bytes go to staging. */
+  private async spill(): Promise<void> {
+    if (!this.sink) return;
+    const size = this.sink.size;
+    const { refs, tail } = await this.sink.drain();
+    this.sink = null;
+    this.adopt(refs, size);
+    if (tail.length === 0) return;
+    const at = size - tail.length;
+    const fh = await this.stagingFile();
+    try {
+      let done = 0;
+      while (done < tail.length) done += (await fh.write(tail, done, tail.length - done, at + done)).bytesWritten;
+    } catch (err) {
+      throw fromNodeError(err, 'write');
+    }
+    this.dirty.add(at, size);
+  }
+
+  /** Makes stored but uncommitted chunks the base of a file of `size` bytes (the rest, if any, is staged next). */
+  private adopt(refs: ChunkRef[], size: number): void {
+    this.refs = refs;
+    this.offsets = chunkOffsets(refs);
+    this.baseLimit = this.offsets[refs.length]!;
+    this.sizeNow = size;
+    this.dirty.clear();
+    this.changedLo = Infinity;
+    this.changedHi = -1;
+    this.changed(this.baseLimit, size);
+  }
+
+  /** After a failed store: drops the sink and every unflushed change, back to the committed content. */
+  private async abandonSink(): Promise<void> {
+    await this.sink?.drain().catch(() => undefined);
+    this.sink = null;
+    this.sizeNow = this.baseLimit = this.offsets[this.refs.length]!;
+    this.dirty.clear();
+    this.changedLo = Infinity;
+    this.changedHi = -1;
+    this.pendingMtime = null;
+    this.releaseSinkWrite();
+  }
+
+  private releaseSinkWrite(): void {
+    this.endSinkWrite?.();
+    this.endSinkWrite = null;
+  }
+
+  /** Cuts the sink's last chunks: the file's whole new chunk list. */
+  private async finishSink(sink: ChunkSink): Promise<ChunkRef[]> {
+    let refs: ChunkRef[];
+    try {
+      refs = await sink.finish();
+    } catch (err) {
+      await this.abandonSink();
+      throw err;
+    }
+    this.sink = null;
+    this.adopt(refs, sink.size);
+    return refs;
+  }
+
   truncate(size: number): Promise<void> {
     return this.lock.run(async () => {
       if (size === this.sizeNow) {
@@ -119,6 +208,7 @@ export class OpenFile {
         this.changed(size, size);
         return;
       }
+      await this.spill();
       if (size < this.sizeNow) {
         this.dirty.cut(size);
         this.baseLimit = Math.min(this.baseLimit, size);
@@ -154,11 +244,12 @@ export class OpenFile {
       const endWrite = this.deps.store.beginWrite();
       let refs: ChunkRef[];
       try {
-        refs = await this.rechunk();
+        refs = this.sink ? await this.finishSink(this.sink) : await this.rechunk();
         await this.deps.commit(this.ino, { refs, size: this.sizeNow, mtimeNs: this.pendingMtime ?? this.deps.now() });
       } finally {
         endWrite();
       }
+      this.releaseSinkWrite();
       this.refs = refs;
       this.offsets = chunkOffsets(refs);
       this.baseLimit = this.sizeNow;
@@ -248,6 +339,8 @@ export class OpenFile {
   /** Drops the staging file (after the last handle closed). */
   async dispose(): Promise<void> {
     await this.lock.run(async () => {
+      if (this.sink) await this.abandonSink();
+      this.releaseSinkWrite();
       await this.staging?.close().catch(() => undefined);
       if (this.stagingPath) await rm(this.stagingPath, { force: true });
       this.staging = null;

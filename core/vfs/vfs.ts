@@ -141,6 +141,7 @@ export class ArchiveVfs implements Vfs {
       f = new OpenFile(ino, decodeChunks(node.chunks), {
         store: this.archive.store,
         newChunker: () => this.archive.newChunker(),
+        newSink: () => this.archive.newChunkSink(),
         stagingDir: join(this.archive.dir, 'staging'),
         now: this.now,
         zeroChunk: () => this.zeroChunk(),
@@ -193,7 +194,7 @@ export class ArchiveVfs implements Vfs {
     const endWrite = this.archive.store.beginWrite();
     let result!: { ino: number; node: Inode };
     try {
-      const content = await storeStream(this.archive.store, this.archive.newChunker(), input);
+      const content = await storeStream(this.archive.newChunkSink(), input);
       await this.archive.store.commit(() => {
         const { existing, node } = precheck();
         const t = this.now();
