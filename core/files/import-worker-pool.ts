@@ -1,6 +1,7 @@
 // Main-thread side of the import workers: starts them, hands out files, routes their chunks back, and bounds unstored bytes.
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../util/ts-worker.ts';
+import { ID_BYTES } from '../store/hash.ts';
 import type { ChunkerParams } from '../store/chunker.ts';
 import type { ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
 
@@ -9,7 +10,7 @@ interface Job {
   /** Bytes still expected from the worker (from the file's size when it was listed). */
   left: number;
   slot: Slot;
-  onChunk: (chunk: Buffer) => void;
+  onChunk: (chunk: Buffer, id: Buffer) => void;
   resolve: (size: number) => void;
   reject: (err: Error) => void;
 }
@@ -37,11 +38,11 @@ export class ChunkingPool {
   private broken: Error | null = null;
 
   /** Starts `size` workers; they pause reading while more than `limit` chunk bytes are unreleased. */
-  constructor(params: ChunkerParams, gear: Uint32Array, size: number, private readonly limit: number) {
+  constructor(params: ChunkerParams, gear: Uint32Array, idKey: Uint8Array | null, size: number, private readonly limit: number) {
     const shared = new SharedArrayBuffer(4);
     this.budget = new Int32Array(shared);
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: startWorker({ params, gear, budget: shared, limit }), jobs: new Set(), outbox: [], load: 0 };
+      const slot: Slot = { worker: startWorker({ params, gear, idKey, budget: shared, limit }), jobs: new Set(), outbox: [], load: 0 };
       slot.worker.on('message', (replies: WorkerReply[]) => replies.forEach((m) => this.onReply(m)));
       slot.worker.on('error', (err) => this.fail(slot, new Error(`import worker failed: ${err.message}`)));
       slot.worker.on('exit', (code) => this.fail(slot, new Error(`import worker exited (code ${code})`)));
@@ -50,7 +51,7 @@ export class ChunkingPool {
   }
 
   /** Chunks the file at `path` (about `sizeHint` bytes) in a worker, calling `onChunk` in file order; resolves with its size. */
-  chunkFile(path: string, sizeHint: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+  chunkFile(path: string, sizeHint: number, onChunk: (chunk: Buffer, id: Buffer) => void): Promise<number> {
     if (this.broken) return Promise.reject(this.broken);
     const slot = this.slots.reduce((a, b) => (b.load < a.load ? b : a));
     const job = this.nextJob++;
@@ -82,12 +83,13 @@ export class ChunkingPool {
       job.reject(new Error(`cannot import ${job.path}: ${m.error}`));
       return;
     }
-    for (const ab of m.chunks) {
+    const ids = Buffer.from(m.ids);
+    m.chunks.forEach((ab, i) => {
       const take = Math.min(job.left, ab.byteLength);
       job.left -= take;
       job.slot.load -= take;
-      job.onChunk(Buffer.from(ab));
-    }
+      job.onChunk(Buffer.from(ab), ids.subarray(i * ID_BYTES, (i + 1) * ID_BYTES));
+    });
     if (m.size !== undefined) {
       this.finish(m.job, job);
       job.resolve(m.size);

@@ -5,6 +5,8 @@ import type { ChunkerParams } from '../store/chunker.ts';
 export interface WorkerInit {
   params: ChunkerParams;
   gear: Uint32Array;
+  /** The archive's id key (keyed BLAKE3) when it is encrypted, else null (plain BLAKE3). */
+  idKey: Uint8Array | null;
   /** Int32Array[1] over this: bytes handed to the main thread and not yet released by it. */
   budget: SharedArrayBuffer;
   /** A worker reads no further while the budget holds more than this many bytes. */
@@ -17,10 +19,11 @@ export interface ChunkRequest {
   path: string;
 }
 
-/** Worker → main thread: the next chunks of job `job`, in order; `size` (the file's total bytes) marks its last batch. */
+/** Worker → main thread: the next chunks of job `job`, in order, with their ids (32 bytes each); `size` (the file's total bytes) marks its last batch. */
 export interface ChunkBatch {
   job: number;
   chunks: ArrayBuffer[];
+  ids: ArrayBuffer;
   size?: number;
 }
 

@@ -32,10 +32,10 @@ export class ChunkStorer {
     let addedBytes = 0;
     let size: number;
     try {
-      size = await this.pool.chunkFile(path, sizeHint, (chunk) => {
+      size = await this.pool.chunkFile(path, sizeHint, (chunk, id) => {
         const ref: ChunkRef = { id: NO_ID, length: chunk.length };
         refs.push(ref);
-        const stored = this.put(chunk).then((r) => {
+        const stored = this.put(chunk, id).then((r) => {
           ref.id = r.id;
           if (r.added) addedBytes += r.storedLength;
         });
@@ -50,11 +50,11 @@ export class ChunkStorer {
   }
 
   /** Puts one chunk once the window has room for it. */
-  private async put(chunk: Buffer): Promise<PutResult> {
+  private async put(chunk: Buffer, id: Buffer): Promise<PutResult> {
     if (this.waiting.length === 0 && this.fits(chunk.length)) this.enter(chunk.length);
     else await new Promise<void>((wake) => this.waiting.push({ bytes: chunk.length, wake }));
     try {
-      return await this.store.put(BlobType.Data, chunk);
+      return await this.store.put(BlobType.Data, chunk, id);
     } finally {
       this.running--;
       this.runningBytes -= chunk.length;

@@ -1,7 +1,8 @@
-// Import worker thread: reads whole files and cuts them into content-defined chunks, handing each chunk's bytes to the main thread without copying.
+// Import worker thread: reads whole files, cuts them into content-defined chunks and computes their ids, handing each chunk's bytes to the main thread without copying.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker } from '../store/chunker.ts';
+import { ID_BYTES, keyedHasher, plainHasher } from '../store/hash.ts';
 import type { ChunkFailure, ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
 
 /** Bytes read from a file at a time. */
@@ -12,6 +13,7 @@ const FLUSH_BYTES = 4 * 1024 * 1024;
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const budget = new Int32Array(init.budget);
+const hasher = init.idKey ? keyedHasher(Buffer.from(init.idKey)) : plainHasher();
 const piece = Buffer.allocUnsafe(PIECE_BYTES);
 let chunker = new Chunker(init.params, init.gear);
 
@@ -46,13 +48,16 @@ function own(chunk: Buffer): ArrayBuffer {
 function send(job: number, chunks: Buffer[], size?: number): void {
   if (chunks.length === 0 && size === undefined) return;
   let bytes = 0;
-  const buffers = chunks.map((c) => {
+  const ids = Buffer.allocUnsafeSlow(chunks.length * ID_BYTES);
+  const buffers = chunks.map((c, i) => {
     bytes += c.length;
+    hasher.id(c).copy(ids, i * ID_BYTES);
     return own(c);
   });
   Atomics.add(budget, 0, bytes);
-  outbox.push(size === undefined ? { job, chunks: buffers } : { job, chunks: buffers, size });
-  outboxBuffers.push(...buffers);
+  const idBuffer = ids.buffer as ArrayBuffer;
+  outbox.push(size === undefined ? { job, chunks: buffers, ids: idBuffer } : { job, chunks: buffers, ids: idBuffer, size });
+  outboxBuffers.push(...buffers, idBuffer);
   outboxBytes += bytes;
   if (outboxBytes >= FLUSH_BYTES) flush();
 }
