@@ -88,20 +88,35 @@ export class PackWriter {
    * Makes every completed append durable (fsync), including packs sealed since the last sync, and
    * returns the state of each pack written since the previous sync, as of that moment.
    */
-  sync(): Promise<PackSummary[]> {
-    return this.serial(async () => {
-      const sealed = this.sealedSinks;
+  async sync(): Promise<PackSummary[]> {
+    // The state is taken under the lock, the fsyncs run outside it: appends go on meanwhile (an fsync
+    // covers everything written before it, so what it reports is durable when it returns).
+    const { sealed, open, touched, out } = await this.serial(async () => {
+      const taken = {
+        sealed: this.sealedSinks,
+        open: this.unsynced ? this.sink : null,
+        touched: this.touched,
+        out: [...this.touched.values()].map((p) => ({ packId: p.packId, length: p.length, sealed: p.sealed, blobs: p.entries.length })),
+      };
       this.sealedSinks = [];
-      for (const s of sealed) {
-        await s.sync();
-        await s.close();
-      }
-      if (this.unsynced) await this.sink?.sync();
       this.unsynced = false;
-      const out = [...this.touched.values()].map((p) => ({ packId: p.packId, length: p.length, sealed: p.sealed, blobs: p.entries.length }));
       this.touched = new Map();
-      return out;
+      return taken;
     });
+    try {
+      for (const s of sealed) await s.sync();
+      await open?.sync();
+    } catch (err) {
+      // Not durable after all: the next sync must try these packs again.
+      await this.serial(async () => {
+        this.sealedSinks.unshift(...sealed);
+        if (open) this.unsynced = true;
+        for (const [id, p] of touched) if (!this.touched.has(id)) this.touched.set(id, p);
+      });
+      throw err;
+    }
+    for (const s of sealed) await s.close();
+    return out;
   }
 
   /** Seals the open pack (if it holds anything) so nothing is left unsealed, then syncs. */
