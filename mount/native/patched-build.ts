@@ -1,6 +1,8 @@
-// Builds fuse-native's addon from its own C source with two fixes, the way patch-package would:
+// Builds fuse-native's addon from its own C source with three fixes, the way patch-package would:
 // fuse-native 2.2.6 passes atime twice to `utimens` (mtime is lost; issue fuse-friends/fuse-native and
-// sagemathinc/fuse-native#3), and folds UTIME_NOW and UTIME_OMIT into one millisecond value.
+// sagemathinc/fuse-native#3), folds UTIME_NOW and UTIME_OMIT into one millisecond value, and does not
+// set `flag_utime_omit_ok`, so libfuse 2.9 silently drops a time change that sets only one of atime
+// and mtime (`touch -m`, and `tar x`, which restores mtime with atime UTIME_OMIT).
 // The result goes to node_modules/fuse-native/build/Release, which node-gyp-build loads before the
 // prebuilt binary. Runs once per install (a marker names the patch), in a temp copy, in about 5 s.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ export const UTIME_OMIT_MS = 2 ** 62;
 /** Milliseconds value the patched addon sends for UTIME_NOW (set the time to now). */
 export const UTIME_NOW_MS = 2 ** 62 + 2 ** 40;
 
-const PATCH_ID = 'strata-fuse-native-utimens-1';
+const PATCH_ID = 'strata-fuse-native-utimens-2';
 
 /** Exact source edits; the build fails loudly when fuse-native's source no longer matches. */
 const EDITS: Array<[from: string, to: string]> = [
@@ -25,6 +27,7 @@ const EDITS: Array<[from: string, to: string]> = [
       `  if (ts->tv_nsec == UTIME_OMIT) return ${BigInt(UTIME_OMIT_MS)}ULL;\n` +
       `  if (ts->tv_nsec == UTIME_NOW) return ${BigInt(UTIME_NOW_MS)}ULL;\n`,
   ],
+  ['  if (implemented[op_utimens]) ops.utimens = fuse_native_utimens;\n', '  if (implemented[op_utimens]) ops.utimens = fuse_native_utimens;\n  ops.flag_utime_omit_ok = 1;\n'],
 ];
 
 /** Where fuse-native is installed. */
