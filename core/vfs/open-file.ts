@@ -15,11 +15,20 @@ import type { ChunkSink } from '../files/chunk-sink.ts';
 import { Mutex } from '../util/mutex.ts';
 import { IntervalSet } from './intervals.ts';
 
+/** Attributes set on a file with unflushed writes (chmod, chown, utimens before close): they ride along with its commit. */
+export interface PendingAttrs {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  atimeNs?: bigint;
+}
+
 /** What a commit hands to the metadata layer. */
 export interface ContentUpdate {
   refs: ChunkRef[];
   size: number;
   mtimeNs: bigint;
+  attrs: PendingAttrs;
 }
 
 /** Where an open file gets its collaborators. */
@@ -51,6 +60,7 @@ export class OpenFile {
   /** Base bytes at or beyond this offset were cut off by a truncate. */
   private baseLimit: number;
   private pendingMtime: bigint | null = null;
+  private pendingAttrs: PendingAttrs = {};
   private staging: FileHandle | null = null;
   private stagingPath: string | null = null;
   private readonly lock = new Mutex();
@@ -76,9 +86,24 @@ export class OpenFile {
     return this.pendingMtime;
   }
 
-  /** Sets the mtime the next flush commits, if there are unflushed writes (an explicit utimens wins over them). */
-  setPendingMtime(ns: bigint): void {
-    if (this.isDirty) this.pendingMtime = ns;
+  /** Attributes waiting for the next flush. */
+  get attrs(): PendingAttrs {
+    return this.pendingAttrs;
+  }
+
+  /**
+   * Takes attribute changes into the next flush when there are unflushed writes (so tar, cp -a and
+   * rsync, which set them just before close, cost no commit of their own); false when the file is
+   * clean and the caller must commit them. An explicit mtime wins over the writes' own.
+   */
+  deferAttrs(attrs: PendingAttrs & { mtimeNs?: bigint }): Promise<boolean> {
+    return this.lock.run(async () => {
+      if (!this.isDirty) return false;
+      const { mtimeNs, ...rest } = attrs;
+      if (mtimeNs !== undefined) this.pendingMtime = mtimeNs;
+      for (const [k, v] of Object.entries(rest)) if (v !== undefined) (this.pendingAttrs as Record<string, unknown>)[k] = v;
+      return true;
+    });
   }
 
   /** True when there is something to flush. */
@@ -179,6 +204,7 @@ export class OpenFile {
     this.changedLo = Infinity;
     this.changedHi = -1;
     this.pendingMtime = null;
+    this.pendingAttrs = {};
     this.releaseSinkWrite();
   }
 
@@ -245,7 +271,7 @@ export class OpenFile {
       let refs: ChunkRef[];
       try {
         refs = this.sink ? await this.finishSink(this.sink) : await this.rechunk();
-        await this.deps.commit(this.ino, { refs, size: this.sizeNow, mtimeNs: this.pendingMtime ?? this.deps.now() });
+        await this.deps.commit(this.ino, { refs, size: this.sizeNow, mtimeNs: this.pendingMtime ?? this.deps.now(), attrs: this.pendingAttrs });
       } finally {
         endWrite();
       }
@@ -257,6 +283,7 @@ export class OpenFile {
       this.changedLo = Infinity;
       this.changedHi = -1;
       this.pendingMtime = null;
+      this.pendingAttrs = {};
       await this.staging?.truncate(0);
     });
   }

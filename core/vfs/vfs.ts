@@ -63,7 +63,7 @@ export class ArchiveVfs implements Vfs {
 
   private liveStat(ino: number, node: Inode): Stat {
     const f = this.open_.get(ino);
-    return statOf(ino, node, false, f && f.isDirty ? { size: f.size, mtime: f.mtime } : undefined);
+    return statOf(ino, node, false, f && f.isDirty ? { size: f.size, mtime: f.mtime, attrs: f.attrs } : undefined);
   }
 
   async stat(path: string): Promise<Stat> {
@@ -173,7 +173,18 @@ export class ArchiveVfs implements Vfs {
     return this.archive.store.commit(() => {
       const node = this.live.tree.get(ino);
       if (!node) return;
-      this.live.update(ino, { ...node, chunks: encodeChunks(u.refs), size: u.size, mtime: u.mtimeNs, ctime: this.now() });
+      const { mode, uid, gid, atimeNs } = u.attrs;
+      this.live.update(ino, {
+        ...node,
+        chunks: encodeChunks(u.refs),
+        size: u.size,
+        mtime: u.mtimeNs,
+        ctime: this.now(),
+        ...(mode !== undefined ? { mode: mode & 0o7777 } : {}),
+        ...(uid !== undefined ? { uid } : {}),
+        ...(gid !== undefined ? { gid } : {}),
+        ...(atimeNs !== undefined ? { atime: atimeNs } : {}),
+      });
     });
   }
 
@@ -287,8 +298,9 @@ export class ArchiveVfs implements Vfs {
     const rest = { ...attrs };
     delete rest.size;
     if (Object.keys(rest).length === 0) return this.stat(path);
-    // Unflushed writes would stamp their own mtime when committed, undoing an explicit one (cp -a, tar, rsync set times before close).
-    if (rest.mtimeNs !== undefined) this.open_.get(this.live.tree.resolve(w.names, 'setattr').ino)?.setPendingMtime(rest.mtimeNs);
+    const target = this.live.tree.resolve(w.names, 'setattr');
+    const open = this.open_.get(target.ino);
+    if (open && (await open.deferAttrs(rest))) return this.liveStat(target.ino, this.live.tree.get(target.ino) ?? target.node);
     const { ino, node } = await this.live.txn(() => this.live.setattr(w.names, rest));
     return this.liveStat(ino, node);
   }
