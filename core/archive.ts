@@ -147,8 +147,14 @@ export class Archive {
     return pids.filter(processAlive);
   }
 
-  /** Seals and commits outstanding writes, then closes every file. */
-  async close(): Promise<void> {
+  /** Seals and commits outstanding writes, then closes every file; later calls wait for the first. */
+  close(): Promise<void> {
+    return (this.closing ??= this.closeOnce());
+  }
+
+  private closing: Promise<void> | null = null;
+
+  private async closeOnce(): Promise<void> {
     await this.streamWorker?.close();
     await this.store.close();
     await this.db.env.close();

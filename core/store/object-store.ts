@@ -9,6 +9,14 @@ import { decodeLocation, encodeLocation, type BlobLocation } from './location.ts
 import { BLOB_HEADER_BYTES, decodeBlobHeader, type BlobType } from './pack-format.ts';
 import { PackWriter, type PackSummary } from './pack-writer.ts';
 
+/** A commit waiting for its group. */
+interface CommitRequest {
+  mutate?: () => void;
+  seal: boolean;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /** The outcome of storing one blob. */
 export interface PutResult {
   id: Buffer;
@@ -27,7 +35,7 @@ export class ObjectStore {
   private readonly cache = new BlobCache(64 * 1024 * 1024);
   private readonly inflight = new Map<string, Promise<PutResult>>();
   private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
-  private readonly commitQueue: Array<{ mutate?: () => void; seal: boolean; resolve: () => void; reject: (err: unknown) => void }> = [];
+  private readonly commitQueue: CommitRequest[] = [];
   private committing = false;
   private committingBatch: Map<string, { id: Buffer; loc: BlobLocation }> | null = null;
   /** Blobs prune is about to delete: puts store them again instead of deduplicating against them. */
@@ -170,43 +178,53 @@ export class ObjectStore {
     this.committing = true;
     while (this.commitQueue.length > 0) {
       const group = this.commitQueue.splice(0);
-      const batch = this.pending;
-      this.pending = new Map();
-      // Still found by locate() until its index entries are committed, so nothing is stored twice meanwhile.
-      this.committingBatch = batch;
-      let packs: PackSummary[];
       try {
-        packs = group.some((c) => c.seal) ? await this.writer.sealAndSync() : await this.writer.sync();
-      } catch (err) {
-        for (const [k, v] of batch) this.pending.set(k, v);
-        this.committingBatch = null;
-        group.forEach((c) => c.reject(fromNodeError(err, 'fsync')));
-        continue;
-      }
-      const { blobs, packs: packDb } = this.db;
-      const index = this.db.env.transaction(() => {
-        for (const { id, loc } of batch.values()) blobs.put(id, encodeLocation(loc));
-        for (const p of packs) packDb.put(Buffer.from(p.packId, 'hex'), { sealed: p.sealed, length: p.length, blobs: p.blobs, writer: process.pid });
-      });
-      const results = group.map((c) => this.db.env.transaction(() => c.mutate?.()));
-      try {
-        await index;
-        this.committingBatch = null;
+        await this.commitGroup(group);
       } catch (err) {
         this.committingBatch = null;
-        for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
-        await Promise.allSettled(results);
-        const cause = fromNodeError(await unwrapCommitError(err), 'commit');
-        group.forEach((c) => c.reject(cause));
-        continue;
-      }
-      const settled = await Promise.allSettled(results);
-      for (const [i, r] of settled.entries()) {
-        if (r.status === 'fulfilled') group[i]!.resolve();
-        else group[i]!.reject(fromNodeError(await unwrapCommitError(r.reason), 'commit'));
+        group.forEach((c) => c.reject(fromNodeError(err, 'commit')));
       }
     }
     this.committing = false;
+  }
+
+  /** One round of group commit; settles every member of `group`. */
+  private async commitGroup(group: CommitRequest[]): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    // Still found by locate() until its index entries are committed, so nothing is stored twice meanwhile.
+    this.committingBatch = batch;
+    let packs: PackSummary[];
+    try {
+      packs = group.some((c) => c.seal) ? await this.writer.sealAndSync() : await this.writer.sync();
+    } catch (err) {
+      for (const [k, v] of batch) this.pending.set(k, v);
+      this.committingBatch = null;
+      group.forEach((c) => c.reject(fromNodeError(err, 'fsync')));
+      return;
+    }
+    const { blobs, packs: packDb } = this.db;
+    const index = this.db.env.transaction(() => {
+      for (const { id, loc } of batch.values()) blobs.put(id, encodeLocation(loc));
+      for (const p of packs) packDb.put(Buffer.from(p.packId, 'hex'), { sealed: p.sealed, length: p.length, blobs: p.blobs, writer: process.pid });
+    });
+    const results = group.map((c) => this.db.env.transaction(() => c.mutate?.()));
+    try {
+      await index;
+      this.committingBatch = null;
+    } catch (err) {
+      this.committingBatch = null;
+      for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
+      await Promise.allSettled(results);
+      const cause = fromNodeError(await unwrapCommitError(err), 'commit');
+      group.forEach((c) => c.reject(cause));
+      return;
+    }
+    const settled = await Promise.allSettled(results);
+    for (const [i, r] of settled.entries()) {
+      if (r.status === 'fulfilled') group[i]!.resolve();
+      else group[i]!.reject(fromNodeError(await unwrapCommitError(r.reason), 'commit'));
+    }
   }
 
   /** Seals the open pack, commits, and closes pack files. */
