@@ -27,5 +27,6 @@ export function statOf(ino: number, node: Inode, readOnly: boolean, pending?: Pe
     ctimeNs: pending?.mtime && pending.mtime > node.ctime ? pending.mtime : node.ctime,
     btimeNs: node.btime,
     readOnly,
+    hasXattrs: node.xattrs !== undefined && Object.keys(node.xattrs).length > 0,
   };
 }

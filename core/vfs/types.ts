@@ -19,6 +19,8 @@ export interface Stat {
   btimeNs: bigint;
   /** True inside /.snapshots (and for the /.snapshots directory itself). */
   readOnly: boolean;
+  /** False when the entry certainly has no extended attributes (a listing can skip asking for them). */
+  hasXattrs?: boolean;
 }
 
 /** One entry of a directory listing. */

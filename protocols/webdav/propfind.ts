@@ -45,7 +45,7 @@ async function renderResponse(c: PropContext, q: Query): Promise<string> {
   const href = `<D:href>${escapeXml(hrefOf(c.path, c.stat.kind === 'dir'))}</D:href>`;
   if (q.mode === 'propname') {
     const live = [...ALLPROP_LIVE, ...QUOTA_LIVE].filter((k) => liveProp(k, c, abs) !== undefined || QUOTA_LIVE.includes(k));
-    const dead = [...(await deadProps(c.r.vfs, c.path)).keys()].filter((k) => !LIVE.has(k));
+    const dead = [...(await deadProps(c.r.vfs, c.path, c.stat)).keys()].filter((k) => !LIVE.has(k));
     const names = [...live, ...dead].map((k) => (k.startsWith('{DAV:}') ? `<D:${k.slice(6)}/>` : emptyProp(k)));
     return `<D:response>${href}${propstat(names, 200)}</D:response>\n`;
   }
@@ -56,14 +56,14 @@ async function renderResponse(c: PropContext, q: Query): Promise<string> {
       const v = liveProp(k, c, abs);
       if (v !== undefined) found.push(v);
     }
-    for (const [k, v] of await deadProps(c.r.vfs, c.path)) if (!LIVE.has(k)) found.push(v);
+    for (const [k, v] of await deadProps(c.r.vfs, c.path, c.stat)) if (!LIVE.has(k)) found.push(v);
     for (const k of q.include) {
       const v = ALLPROP_LIVE.includes(k) ? undefined : liveProp(k, c, abs);
       if (v !== undefined) found.push(v);
     }
   } else {
     // one xattr listing per resource, and only when a dead property is asked for
-    const dead = q.keys.some((k) => !LIVE.has(k)) ? await deadProps(c.r.vfs, c.path) : undefined;
+    const dead = q.keys.some((k) => !LIVE.has(k)) ? await deadProps(c.r.vfs, c.path, c.stat) : undefined;
     for (const k of q.keys) {
       const v = LIVE.has(k) ? liveProp(k, c, abs) : dead?.get(k);
       if (v !== undefined) found.push(v);

@@ -89,7 +89,8 @@ export function deadXattr(key: string): string {
 }
 
 /** Every dead property of `path`: key → stored element XML. */
-export async function deadProps(vfs: Vfs, path: string): Promise<Map<string, string>> {
+export async function deadProps(vfs: Vfs, path: string, stat: Stat): Promise<Map<string, string>> {
+  if (stat.hasXattrs === false) return new Map();
   const out = new Map<string, string>();
   for (const name of await vfs.listxattr(path)) {
     if (!name.startsWith(DEAD_PREFIX)) continue;
