@@ -28,16 +28,17 @@ export class LiveTree {
   /** Resolves a path to its inode number and inode, without following symlinks. */
   resolve(path: string | string[], syscall: string): { ino: number; node: Inode } {
     const names = typeof path === 'string' ? splitPath(path, syscall) : path;
+    // Directories on the way are not decoded: only a failed lookup needs to know whether it met a file.
     let ino = ROOT_INO;
-    let node = this.must(ino, syscall, '/');
     for (const name of names) {
-      if (node.kind !== 'dir') throw new VfsError('ENOTDIR', syscall, typeof path === 'string' ? path : '/' + names.join('/'));
       const child = this.lookup(ino, name);
-      if (child === undefined) throw new VfsError('ENOENT', syscall, typeof path === 'string' ? path : '/' + names.join('/'));
+      if (child === undefined) {
+        const kind = this.must(ino, syscall, name).kind;
+        throw new VfsError(kind === 'dir' ? 'ENOENT' : 'ENOTDIR', syscall, typeof path === 'string' ? path : '/' + names.join('/'));
+      }
       ino = child;
-      node = this.must(ino, syscall, name);
     }
-    return { ino, node };
+    return { ino, node: this.must(ino, syscall, names[names.length - 1] ?? '/') };
   }
 
   /** Directory entries of `dir` in name order, starting after `after`, at most `limit`. */
