@@ -37,7 +37,8 @@ export class ObjectStore {
   private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
   private readonly commitQueue: CommitRequest[] = [];
   private committing = false;
-  private committingBatch: Map<string, { id: Buffer; loc: BlobLocation }> | null = null;
+  /** Batches whose index entries are being committed: still found by locate(), so nothing is stored twice meanwhile. */
+  private readonly committingBatches = new Set<Map<string, { id: Buffer; loc: BlobLocation }>>();
   /** Blobs prune is about to delete: puts store them again instead of deduplicating against them. */
   private condemned: Set<string> | null = null;
   /** Every id put since the last moment no write was in progress: prune must keep them. */
@@ -56,8 +57,12 @@ export class ObjectStore {
   /** The blob's location, from uncommitted puts or the index; undefined when unknown. */
   locate(id: Buffer): BlobLocation | undefined {
     const key = hex(id);
-    const p = this.pending.get(key) ?? this.committingBatch?.get(key);
+    const p = this.pending.get(key);
     if (p) return p.loc;
+    for (const b of this.committingBatches) {
+      const c = b.get(key);
+      if (c) return c.loc;
+    }
     const v = this.db.blobs.get(id);
     return v ? decodeLocation(v) : undefined;
   }
@@ -170,61 +175,79 @@ export class ObjectStore {
   }
 
   /**
-   * Group commit: every commit requested while one runs waits for it, then all go together — one
-   * pack sync, then their transactions issued at once, which lmdb-js commits as one durable batch
-   * while keeping each callback's outcome (and failure) its own.
+   * Group commit, in two overlapping stages: every commit requested while a round syncs the packs
+   * waits for the next round; a round's LMDB transactions are issued once its pack sync is done, and
+   * the next round's pack sync starts while they commit. lmdb-js commits transactions in the order
+   * they are issued, each callback's outcome (and failure) its own. Every index transaction also
+   * re-writes the entries of earlier rounds not yet known committed, so a later round that commits
+   * never refers to blobs whose entries a failed earlier round lost.
    */
   private async drainCommits(): Promise<void> {
     this.committing = true;
+    const rounds = new Set<Promise<void>>();
     while (this.commitQueue.length > 0) {
       const group = this.commitQueue.splice(0);
+      const batch = this.pending;
+      this.pending = new Map();
+      this.committingBatches.add(batch);
+      let packs: PackSummary[];
       try {
-        await this.commitGroup(group);
+        packs = group.some((c) => c.seal) ? await this.writer.sealAndSync() : await this.writer.sync();
       } catch (err) {
-        this.committingBatch = null;
-        group.forEach((c) => c.reject(fromNodeError(err, 'commit')));
+        this.uncommit(batch);
+        group.forEach((c) => c.reject(fromNodeError(err, 'fsync')));
+        continue;
       }
+      const round = this.commitRound(group, batch, packs);
+      rounds.add(round);
+      void round.then(() => rounds.delete(round));
+      // With nothing else waiting, let this round finish before the loop looks again.
+      if (this.commitQueue.length === 0) await round;
     }
+    await Promise.all(rounds);
     this.committing = false;
+    // A commit requested while the last rounds finished found the loop still running: start again.
+    if (this.commitQueue.length > 0) void this.drainCommits();
   }
 
-  /** One round of group commit; settles every member of `group`. */
-  private async commitGroup(group: CommitRequest[]): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    // Still found by locate() until its index entries are committed, so nothing is stored twice meanwhile.
-    this.committingBatch = batch;
-    let packs: PackSummary[];
+  /** Issues one round's transactions (its pack sync is done) and settles every member of `group`. */
+  private async commitRound(group: CommitRequest[], batch: Map<string, { id: Buffer; loc: BlobLocation }>, packs: PackSummary[]): Promise<void> {
+    const { blobs, packs: packDb } = this.db;
+    const unconfirmed = [...this.committingBatches];
+    let index: Promise<unknown>;
+    let results: Array<Promise<unknown>>;
     try {
-      packs = group.some((c) => c.seal) ? await this.writer.sealAndSync() : await this.writer.sync();
+      index = this.db.env.transaction(() => {
+        for (const b of unconfirmed) for (const { id, loc } of b.values()) blobs.put(id, encodeLocation(loc));
+        for (const p of packs) packDb.put(Buffer.from(p.packId, 'hex'), { sealed: p.sealed, length: p.length, blobs: p.blobs, writer: process.pid });
+      });
+      results = group.map((c) => this.db.env.transaction(() => c.mutate?.()));
     } catch (err) {
-      for (const [k, v] of batch) this.pending.set(k, v);
-      this.committingBatch = null;
-      group.forEach((c) => c.reject(fromNodeError(err, 'fsync')));
+      this.uncommit(batch);
+      group.forEach((c) => c.reject(fromNodeError(err, 'commit')));
       return;
     }
-    const { blobs, packs: packDb } = this.db;
-    const index = this.db.env.transaction(() => {
-      for (const { id, loc } of batch.values()) blobs.put(id, encodeLocation(loc));
-      for (const p of packs) packDb.put(Buffer.from(p.packId, 'hex'), { sealed: p.sealed, length: p.length, blobs: p.blobs, writer: process.pid });
-    });
-    const results = group.map((c) => this.db.env.transaction(() => c.mutate?.()));
     try {
       await index;
-      this.committingBatch = null;
     } catch (err) {
-      this.committingBatch = null;
-      for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
+      this.uncommit(batch);
       await Promise.allSettled(results);
       const cause = fromNodeError(await unwrapCommitError(err), 'commit');
       group.forEach((c) => c.reject(cause));
       return;
     }
+    for (const b of unconfirmed) this.committingBatches.delete(b);
     const settled = await Promise.allSettled(results);
     for (const [i, r] of settled.entries()) {
       if (r.status === 'fulfilled') group[i]!.resolve();
       else group[i]!.reject(fromNodeError(await unwrapCommitError(r.reason), 'commit'));
     }
+  }
+
+  /** A round failed: its blobs go back to pending, for the next commit to index. */
+  private uncommit(batch: Map<string, { id: Buffer; loc: BlobLocation }>): void {
+    this.committingBatches.delete(batch);
+    for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
   }
 
   /** Seals the open pack, commits, and closes pack files. */
