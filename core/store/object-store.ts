@@ -238,6 +238,9 @@ export class ObjectStore {
     }
     for (const b of unconfirmed) this.committingBatches.delete(b);
     const settled = await Promise.allSettled(results);
+    // lmdb-js resolves at commit and syncs just after (overlappingSync): a commit is acknowledged only
+    // once on disk, so a machine crash cannot take back what a close or fsync was told is durable.
+    await this.db.env.flushed;
     for (const [i, r] of settled.entries()) {
       if (r.status === 'fulfilled') group[i]!.resolve();
       else group[i]!.reject(fromNodeError(await unwrapCommitError(r.reason), 'commit'));
