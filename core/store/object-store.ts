@@ -34,6 +34,7 @@ export class ObjectStore {
   private readonly writer: PackWriter;
   private readonly cache = new BlobCache(64 * 1024 * 1024);
   private readonly inflight = new Map<string, Promise<PutResult>>();
+  private readonly reading = new Map<string, Promise<Buffer>>();
   private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
   private readonly commitQueue: CommitRequest[] = [];
   private committing = false;
@@ -136,15 +137,24 @@ export class ObjectStore {
   }
 
   /** Reads blob `id`; throws CorruptionError (EIO) when it is missing or its bytes are not exactly it. */
-  async get(id: Buffer): Promise<Buffer> {
+  get(id: Buffer): Promise<Buffer> {
     const key = hex(id);
     const hit = this.cache.get(key);
-    if (hit) return hit;
-    const loc = this.locate(id);
-    if (!loc) throw new CorruptionError(key, 'missing from the index');
-    const raw = await this.readAt(id, loc);
-    this.cache.set(key, raw);
-    return raw;
+    if (hit) return Promise.resolve(hit);
+    // Concurrent readers of one blob (read-ahead pieces that share a chunk) wait for one read.
+    let reading = this.reading.get(key);
+    if (!reading) {
+      const loc = this.locate(id);
+      if (!loc) return Promise.reject(new CorruptionError(key, 'missing from the index'));
+      reading = this.readAt(id, loc).then((raw) => {
+        this.cache.set(key, raw);
+        return raw;
+      });
+      const done = () => this.reading.delete(key);
+      reading.then(done, done);
+      this.reading.set(key, reading);
+    }
+    return reading;
   }
 
   /** Reads and checks a blob at a known location, bypassing the cache (verify uses this). */

@@ -112,6 +112,9 @@ export class OpenFile {
   }
 
   read(offset: number, length: number): Promise<Buffer> {
+    // A clean file is read from the chunk list of this moment without the lock, so read-ahead
+    // overlaps pack reads with verifying them (a flush replaces the list, it never changes it).
+    if (!this.sink && this.dirty.empty && offset + length <= this.baseLimit) return readRange(this.deps.store, this.refs, this.offsets, offset, length);
     return this.lock.run(async () => {
       await this.spill();
       return this.readUnlocked(offset, length);
