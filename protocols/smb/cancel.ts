@@ -11,7 +11,8 @@ export async function cancel(call: Call): Promise<Reply> {
   const h = req.header;
   const a = h.flags & HeaderFlag.ASYNC_COMMAND ? conn.pending.get(h.asyncId) : [...conn.pending.values()].find((p) => p.messageId === h.messageId);
   if (a && a.sessionId === h.sessionId) {
-    conn.opens.get(a.openId)?.notifies.delete(a.asyncId);
+    const watch = conn.opens.get(a.openId)?.watch;
+    if (watch) watch.waiting = watch.waiting.filter((w) => w.asyncId !== a.asyncId);
     completeAsync(conn, a, Status.CANCELLED, errorBody());
   }
   return { body: Buffer.alloc(0) };

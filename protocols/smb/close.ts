@@ -1,29 +1,30 @@
-// CLOSE: makes what was written durable (VfsFile.close), applies delete-on-close, ends pending notifies.
+// CLOSE: makes what was written durable (VfsFile.close), applies delete-on-close, ends watches and leases.
 import { BODY, openAt, type Call } from './call.ts';
-import { completeAsync } from './dispatcher.ts';
 import { allocation, attributes, writeTimes } from './fscc.ts';
-import { errorBody } from './header.ts';
-import { Status } from './ntstatus.ts';
 import type { Open, Reply } from './state.ts';
 import type { Connection } from './transport.ts';
 import { baseName, statOrNull } from './vfs-adapter.ts';
+import { NotifyAction, NotifyFilter } from './watch.ts';
 import { Writer, WireError } from './wire.ts';
 
 const POSTQUERY_ATTRIB = 1;
 
-/** Forgets an open: completes its pending CHANGE_NOTIFYs, closes its file, deletes it when marked. Rejects with the close error. */
+/**
+ * Forgets an open: ends its watch and oplock or lease, closes its file, and deletes the file when this was
+ * its last open and a delete is pending (delete-on-close or a disposition). Rejects with the close error.
+ */
 export async function releaseOpen(conn: Connection, open: Open): Promise<void> {
   conn.opens.delete(open.id);
-  for (const asyncId of open.notifies) {
-    const a = conn.pending.get(asyncId);
-    if (a) completeAsync(conn, a, Status.NOTIFY_CLEANUP, errorBody());
-  }
-  open.notifies.clear();
+  const { opens, oplocks, watchers } = conn.config;
+  watchers.closed(open);
+  oplocks.closed(open);
+  const deleteNow = open.fileKey ? opens.remove(open) : open.deleteOnClose;
   if (open.file) conn.config.locks.releaseOwner(open.file.ino, open.id);
   await open.file?.close();
-  if (open.deleteOnClose) {
+  if (deleteNow) {
     if (open.isDir) await open.vfs.rmdir(open.path);
     else await open.vfs.unlink(open.path);
+    watchers.changed(open, open.path, NotifyAction.REMOVED, open.isDir ? NotifyFilter.DIR_NAME : NotifyFilter.FILE_NAME);
   }
 }
 

@@ -51,9 +51,16 @@ export async function dispatch(conn: Connection, routes: Map<number, Route>, pdu
       return conn.destroy();
     }
   }
-  const built: Built[] = [];
-  let related = null as Related | null;
-  for (let off = 0; ; ) {
+  await runFrom(conn, routes, pdu, 0, encSession, null, []);
+}
+
+/**
+ * Handles the requests of a PDU from offset `off` (null: none left) and sends their responses. A request
+ * that goes async (a Reply with `later`) sends what is built so far plus its interim response; the rest of
+ * the compound then runs once its final response is known.
+ */
+async function runFrom(conn: Connection, routes: Map<number, Route>, pdu: Buffer, off: number | null, encSession: Session | null, related: Related | null, built: Built[]): Promise<void> {
+  while (off !== null) {
     let header: Header;
     try {
       header = decodeHeader(pdu.subarray(off));
@@ -64,22 +71,62 @@ export async function dispatch(conn: Connection, routes: Map<number, Route>, pdu
     const end = next ? off + next : pdu.length;
     if (next && (next % 8 !== 0 || next < 64 || end > pdu.length)) return conn.destroy();
     const msg = pdu.subarray(off, end);
+    off = next ? end : null;
     if (header.command === Command.CANCEL) {
       const cancel = routes.get(Command.CANCEL);
       if (cancel) await cancel.handler(callFor(conn, header, msg, encSession !== null, null, null, null)).catch(() => undefined);
-    } else {
-      if (!conn.credits.consume(header.messageId, conn.dialect > 0x0202 ? header.creditCharge : 1)) {
-        conn.ctx.log.warn({ remote: conn.remote, messageId: String(header.messageId) }, 'SMB MessageId outside the credit window; closing');
-        return conn.destroy();
-      }
-      const b = await handleOne(conn, routes, header, msg, encSession, related);
-      built.push(b);
-      related = { sessionId: b.sessionId, treeId: b.treeId, fileId: b.reply.fileId ?? related?.fileId ?? null, failed: b.status >>> 30 === 3 && b.status !== Status.MORE_PROCESSING_REQUIRED ? b.status : null };
+      continue;
     }
-    if (!next) break;
-    off = end;
+    if (!conn.credits.consume(header.messageId, conn.dialect > 0x0202 ? header.creditCharge : 1)) {
+      conn.ctx.log.warn({ remote: conn.remote, messageId: String(header.messageId) }, 'SMB MessageId outside the credit window; closing');
+      return conn.destroy();
+    }
+    const b = await handleOne(conn, routes, header, msg, encSession, related);
+    built.push(b);
+    const later = b.reply.later;
+    if (later && b.reply.asyncId !== undefined) {
+      send(conn, built, encSession);
+      const rest = off;
+      conn.track(finishLater(conn, b, later, encSession).then((fin) => (fin ? runFrom(conn, routes, pdu, rest, encSession, relatedAfter(fin, related), [fin]) : undefined)));
+      return;
+    }
+    related = relatedAfter(b, related);
   }
   if (built.length) send(conn, built, encSession);
+}
+
+/** Refusing to go async inside a compound (CHANGE_NOTIFY) does not fail the related requests after it (as Windows). */
+const ASYNC_IN_COMPOUND = 0xc00000e5;
+
+function relatedAfter(b: Built, prev: Related | null): Related {
+  const failed = b.status >>> 30 === 3 && b.status !== Status.MORE_PROCESSING_REQUIRED && b.status !== ASYNC_IN_COMPOUND;
+  return { sessionId: b.sessionId, treeId: b.treeId, fileId: b.reply.fileId ?? prev?.fileId ?? null, failed: failed ? b.status : null };
+}
+
+/**
+ * Runs the async part of a request whose interim response went out, and builds its final response; null
+ * when it was cancelled or the connection closed meanwhile (an open it made is then released).
+ */
+async function finishLater(conn: Connection, interim: Built, later: () => Promise<Reply>, encSession: Session | null): Promise<Built | null> {
+  const h = interim.header;
+  const asyncId = interim.reply.asyncId!;
+  conn.pending.set(asyncId, { asyncId, messageId: h.messageId, command: h.command, sessionId: interim.sessionId, treeId: interim.treeId, openId: 0n, encrypted: encSession !== null });
+  let reply: Reply;
+  try {
+    reply = await later();
+  } catch (err) {
+    if (!(err instanceof NtStatusError) && !(err instanceof WireError) && !isVfsError(err)) conn.ctx.log.error({ req: requestId(conn, h), err, command: COMMAND_NAMES[h.command] }, 'SMB handler failed');
+    reply = { status: toNtStatus(err), body: errorBody(err instanceof NtStatusError ? err.data : undefined) };
+  }
+  if (!conn.pending.delete(asyncId) || conn.closed) {
+    const made = reply.fileId !== undefined ? conn.opens.get(reply.fileId) : undefined;
+    if (made) await conn.releaseOpen(made).catch(() => undefined);
+    return null;
+  }
+  const status = reply.status ?? Status.SUCCESS;
+  const session = conn.sessions.get(interim.sessionId);
+  const signer = !encSession && session?.signer && (h.flags & HeaderFlag.SIGNED || session.signingRequired) ? session.signer : null;
+  return { ...interim, reply: { ...reply, asyncId }, status, credits: 0, signer };
 }
 
 function callFor(conn: Connection, header: Header, msg: Buffer, encrypted: boolean, session: Session | null, tree: Call['tree'], relatedFileId: bigint | null): Call {

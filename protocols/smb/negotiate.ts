@@ -15,7 +15,7 @@ export const DIALECTS = [0x0202, 0x0210, 0x0300, 0x0302, 0x0311];
 const WILDCARD = 0x02ff;
 
 /** Capability bits. */
-const Cap = { LARGE_MTU: 0x4, ENCRYPTION: 0x40 } as const;
+const Cap = { LEASING: 0x2, LARGE_MTU: 0x4, ENCRYPTION: 0x40 } as const;
 /** SecurityMode bits. */
 export const SecMode = { SIGNING_ENABLED: 1, SIGNING_REQUIRED: 2 } as const;
 const Ctx = { PREAUTH: 1, ENCRYPTION: 2, SIGNING: 8 } as const;
@@ -51,7 +51,7 @@ function responseBody(conn: Connection, dialect: number, contexts: Buffer[]): Bu
   const cfg = conn.config;
   const large = dialect > 0x0202;
   const max = large ? cfg.maxIo : 65536;
-  let caps = large ? Cap.LARGE_MTU : 0;
+  let caps = large ? Cap.LARGE_MTU | Cap.LEASING : 0;
   if (dialect >= 0x0300 && dialect < 0x0311 && conn.cipher) caps |= Cap.ENCRYPTION;
   conn.serverCapabilities = caps;
   const token = serverNegTokenInit();

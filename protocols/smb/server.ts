@@ -15,6 +15,9 @@ import { ioctl } from './ioctl.ts';
 import { lock, ByteRangeLocks } from './lock.ts';
 import { logoff } from './logoff.ts';
 import { negotiate, negotiateSmb1 } from './negotiate.ts';
+import { OpenTable } from './open-table.ts';
+import { oplockBreak } from './oplock-break.ts';
+import { Oplocks } from './oplock.ts';
 import { queryDirectory } from './query-directory.ts';
 import { queryInfo } from './query-info.ts';
 import { read } from './read.ts';
@@ -24,6 +27,7 @@ import type { ServerConfig } from './state.ts';
 import { treeConnect } from './tree-connect.ts';
 import { treeDisconnect } from './tree-disconnect.ts';
 import { Connection } from './transport.ts';
+import { Watchers } from './watch.ts';
 import { write } from './write.ts';
 
 /** Options of the SMB frontend. */
@@ -35,6 +39,8 @@ export interface SmbOptions {
   encryptData?: boolean;
   /** Accept NTLMv1 responses — insecure, for old clients only (default false). */
   allowNtlmV1?: boolean;
+  /** How long an oplock or lease break waits for the client's acknowledgment, in ms (default 35000, as [MS-SMB2]). */
+  oplockBreakTimeoutMs?: number;
 }
 
 /** Every command the server handles, and what it needs resolved first. */
@@ -57,6 +63,7 @@ export const ROUTES = new Map<number, Route>([
   [Command.CHANGE_NOTIFY, { handler: changeNotify, needs: 'tree' }],
   [Command.QUERY_INFO, { handler: queryInfo, needs: 'tree' }],
   [Command.SET_INFO, { handler: setInfo, needs: 'tree' }],
+  [Command.OPLOCK_BREAK, { handler: oplockBreak, needs: 'session' }],
 ]);
 
 /** A listening SMB server. */
@@ -77,6 +84,9 @@ export class SmbServer {
       dnsName: 'strata',
       maxIo: 8 * 1024 * 1024,
       locks: new ByteRangeLocks(),
+      opens: new OpenTable(),
+      oplocks: new Oplocks(opts.oplockBreakTimeoutMs ?? 35_000),
+      watchers: new Watchers(),
     };
     this.server = createServer((s) => this.accept(s));
   }
@@ -104,6 +114,7 @@ export class SmbServer {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const conns = [...this.conns];
     for (const c of conns) c.destroy();
+    this.config.oplocks.shutdown();
     await Promise.all(conns.map((c) => c.idle().catch(() => undefined)));
     await closed;
   }

@@ -7,6 +7,10 @@ import type { NtlmServer } from './ntlm.ts';
 import type { DirEntryInfo } from './fscc.ts';
 import type { RpcPipe } from './srvsvc.ts';
 import type { ByteRangeLocks } from './lock.ts';
+import type { OpenTable } from './open-table.ts';
+import type { Break, Lease, Oplocks } from './oplock.ts';
+import type { Connection } from './transport.ts';
+import type { Watchers, Watch } from './watch.ts';
 
 /** Server-wide settings every connection shares. */
 export interface ServerConfig {
@@ -22,6 +26,12 @@ export interface ServerConfig {
   maxIo: number;
   /** Byte-range locks shared by every connection. */
   locks: ByteRangeLocks;
+  /** Every open file of every connection (share modes, delete pending). */
+  opens: OpenTable;
+  /** Oplock and lease state and breaks. */
+  oplocks: Oplocks;
+  /** CHANGE_NOTIFY watches of every connection. */
+  watchers: Watchers;
 }
 
 /** One signed-in (or signing-in) user on a connection. */
@@ -63,12 +73,27 @@ export interface DirCursor {
 /** An open file, directory or pipe. */
 export interface Open {
   id: bigint;
+  /** The connection the open was made on (where its breaks and notifications go). */
+  conn: Connection;
   sessionId: bigint;
   treeId: number;
   /** Share path, POSIX style. */
   path: string;
   isDir: boolean;
   access: number;
+  /** The specific rights granted (GENERIC_* and MAXIMUM_ALLOWED expanded). */
+  granted: number;
+  /** ShareAccess of the CREATE. */
+  share: number;
+  /** Key in the server's open table (null for pipes). */
+  fileKey: string | null;
+  /** Granted OplockLevel (0xff: a lease). */
+  oplock: number;
+  /** The oplock break in progress, if any. */
+  oplockBreak: Break | null;
+  lease: Lease | null;
+  /** The CHANGE_NOTIFY watch of a directory open, once a CHANGE_NOTIFY has been issued on it. */
+  watch: Watch | null;
   /** Open Vfs file for files (null for directories and pipes). */
   file: VfsFile | null;
   writable: boolean;
@@ -76,8 +101,6 @@ export interface Open {
   deleteOnClose: boolean;
   cursor: DirCursor | null;
   pipe: RpcPipe | null;
-  /** Pending CHANGE_NOTIFY requests (async ids) to complete when this open closes. */
-  notifies: Set<bigint>;
   position: number;
 }
 
@@ -106,4 +129,6 @@ export interface Reply {
   sent?: (msg: Buffer) => void;
   /** Sign the response with this session even if the request was unsigned (final SESSION_SETUP). */
   signWith?: Session;
+  /** With a PENDING status: the rest of the work, whose reply is sent later as the async final response. */
+  later?: () => Promise<Reply>;
 }

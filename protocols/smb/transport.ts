@@ -8,7 +8,7 @@ import type { Open, ServerConfig, Session } from './state.ts';
 /** Largest PDU accepted: the largest WRITE plus headroom. */
 const MAX_PDU = 8 * 1024 * 1024 + 64 * 1024;
 
-/** A pending asynchronous request (CHANGE_NOTIFY) awaiting its final response. */
+/** A pending asynchronous request (CHANGE_NOTIFY, or a CREATE waiting for breaks) awaiting its final response. */
 export interface AsyncRequest {
   asyncId: bigint;
   messageId: bigint;
@@ -43,6 +43,8 @@ export class Connection {
   private bufferedLen = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly inflight = new Set<Promise<void>>();
+  /** Async continuations (CREATEs waiting for oplock or lease breaks) running outside the request queue. */
+  private readonly detached = new Set<Promise<void>>();
   closed = false;
 
   constructor(
@@ -122,6 +124,22 @@ export class Connection {
     });
   }
 
+  /** Runs an async continuation outside the request queue; a failure closes the connection. */
+  track(p: Promise<void>): void {
+    const q: Promise<void> = p
+      .catch((err) => {
+        this.ctx.log.error({ err, remote: this.remote }, 'SMB async request failed; closing connection');
+        this.destroy();
+      })
+      .finally(() => this.detached.delete(q));
+    this.detached.add(q);
+  }
+
+  /** Releases one open (as CLOSE does). */
+  releaseOpen(open: Open): Promise<void> {
+    return this.release(this, open);
+  }
+
   /** Sends one PDU with its length prefix (message parts are written without copying them together). */
   send(...parts: Buffer[]): void {
     if (this.closed) return;
@@ -149,5 +167,7 @@ export class Connection {
   async idle(): Promise<void> {
     await this.chain;
     await Promise.all(this.inflight);
+    await Promise.all(this.detached);
+    await this.chain;
   }
 }

@@ -1,7 +1,9 @@
-// WRITE: data at an offset into an open file (or a request into the srvsvc pipe).
+// WRITE: data at an offset into an open file (or a request into the srvsvc pipe); breaks other opens' read caching.
 import { BODY, openAt, type Call } from './call.ts';
 import { NtStatusError, Status } from './ntstatus.ts';
+import { changedContent } from './set-info.ts';
 import type { Reply } from './state.ts';
+import { NotifyFilter } from './watch.ts';
 import { Writer, WireError } from './wire.ts';
 
 const APPEND_OFFSET = 0xffffffffffffffffn;
@@ -24,6 +26,7 @@ export async function write(call: Call): Promise<Reply> {
     if (offset + data.length > MAX_FILE_SIZE) throw new NtStatusError(Status.DISK_FULL, 'beyond the largest file size');
     await open.file.write(offset, data);
     open.position = offset + data.length;
+    changedContent(open, NotifyFilter.SIZE | NotifyFilter.LAST_WRITE);
   }
   return { body: Buffer.from(new Writer().u16(17).u16(0).u32(data.length).u32(0).u16(0).u16(0).done()) };
 }

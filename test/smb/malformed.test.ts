@@ -186,6 +186,15 @@ function commandTemplates(fid: bigint): Buffer[] {
   notify.writeUInt16LE(32, 0);
   id.copy(notify, 8);
   const flush = Buffer.from(close);
+  const batch = Buffer.from(create);
+  batch[3] = 9;
+  const oplockAck = Buffer.alloc(24);
+  oplockAck.writeUInt16LE(24, 0);
+  oplockAck[2] = 1;
+  id.copy(oplockAck, 8);
+  const leaseAck = Buffer.alloc(36);
+  leaseAck.writeUInt16LE(36, 0);
+  leaseAck.writeUInt32LE(3, 24);
   const h = (cmd: number) => header(cmd, 0, { sessionId: 1n, treeId: 1 });
   return [
     Buffer.concat([h(0x05), create, name]),
@@ -199,6 +208,9 @@ function commandTemplates(fid: bigint): Buffer[] {
     Buffer.concat([h(0x0f), notify]),
     Buffer.concat([h(0x07), flush]),
     Buffer.concat([h(0x06), close]),
+    Buffer.concat([h(0x05), batch, name]),
+    Buffer.concat([h(0x12), oplockAck]),
+    Buffer.concat([h(0x12), leaseAck]),
   ];
 }
 
