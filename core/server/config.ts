@@ -34,6 +34,7 @@ export const configSchema = z.object({
     signing_required: z.boolean().default(true),
     encrypt: z.boolean().default(false),
     allow_ntlmv1: z.boolean().default(false),
+    oplock_break_timeout_ms: z.number().int().min(100).max(600_000).default(35_000),
   }).strict().optional(),
   mount: z.object({ path: z.string().min(1) }).strict().optional(),
   metrics: z.object({ listen }).strict().optional(),
