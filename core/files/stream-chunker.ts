@@ -1,6 +1,7 @@
 // Main-thread side of the stream chunking worker: one thread, started on first use, shared by every
 // stream of an archive; it holds the process open only while a stream is open.
 import type { Worker } from 'node:worker_threads';
+import { VfsError } from '../errors.ts';
 import { ID_BYTES } from '../store/hash.ts';
 import { startTsWorker } from '../util/ts-worker.ts';
 import type { StreamReply, StreamRequest, StreamWorkerInit } from './stream-worker-protocol.ts';
@@ -12,7 +13,7 @@ export interface StreamListener {
   done(): void;
   /** The stream was drained: every chunk delivered, and these bytes were not cut yet. */
   tail(tail: Buffer): void;
-  failed(err: Error): void;
+  failed(err: VfsError): void;
 }
 
 /** The worker that chunks and hashes streams. */
@@ -65,8 +66,8 @@ export class StreamChunkWorker {
   private start(): Worker {
     const w = startTsWorker(new URL('./stream-worker.ts', import.meta.url), this.init);
     w.on('message', (m: StreamReply) => this.onReply(m));
-    w.on('error', (err) => this.fail(w, new Error(`chunking worker failed: ${err.message}`)));
-    w.on('exit', (code) => this.fail(w, new Error(`chunking worker exited (code ${code})`)));
+    w.on('error', (err) => this.fail(w, new VfsError('EIO', 'write', undefined, `chunking worker failed: ${err.message}`)));
+    w.on('exit', (code) => this.fail(w, new VfsError('EIO', 'write', undefined, `chunking worker exited (code ${code})`)));
     return w;
   }
 
@@ -83,7 +84,7 @@ export class StreamChunkWorker {
     this.end(m.s);
     if ('done' in m) l.done();
     else if ('tail' in m) l.tail(Buffer.from(m.tail));
-    else l.failed(new Error(`chunking failed: ${m.error}`));
+    else l.failed(new VfsError('EIO', 'write', undefined, `chunking failed: ${m.error}`));
   }
 
   private end(s: number): void {
@@ -92,8 +93,9 @@ export class StreamChunkWorker {
   }
 
   /** A dead worker fails its open streams; the next stream starts a new one. */
-  private fail(w: Worker, err: Error): void {
-    if (this.worker === w) this.worker = null;
+  private fail(w: Worker, err: VfsError): void {
+    if (this.worker !== null && this.worker !== w) return; // a replaced worker's late exit: the open streams are the new one's
+    this.worker = null;
     const open = [...this.listeners.values()];
     this.listeners.clear();
     for (const l of open) l.failed(err);

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isVfsError } from '../../core/errors.ts';
 import { archiveStats } from '../../core/maintenance/stats.ts';
 import type { ArchiveVfs } from '../../core/vfs/vfs.ts';
 import { withVfs } from '../helpers/archive.ts';
@@ -78,5 +79,25 @@ test('a file emptied by truncate and rewritten sequentially; fsync in the middle
     await f.close();
     assert.ok((await readAll(vfs, '/t')).equals(data));
   }, { encrypt: true }));
+
+test('the chunking worker dying fails the write in progress with EIO; the next write starts a new worker', () =>
+  withVfs(async (vfs, archive) => {
+    const data = noise(3 * 1024 * 1024, 5);
+    const f = await vfs.open('/dies', { write: true, create: true });
+    await f.write(0, data.subarray(0, 1024 * 1024));
+    // Failure injection: end the worker thread behind the archive's back.
+    await (archive as unknown as { streamWorker: { worker: { terminate(): Promise<number> } } }).streamWorker.worker.terminate();
+    let code = '';
+    try {
+      await f.write(1024 * 1024, data.subarray(1024 * 1024));
+      await f.close();
+    } catch (err) {
+      code = isVfsError(err) ? err.code : String(err);
+    }
+    assert.is(code, 'EIO');
+    await f.close().catch(() => undefined);
+    await vfs.writeFile('/after', data);
+    assert.ok((await readAll(vfs, '/after')).equals(data));
+  }));
 
 test.run();
