@@ -7,7 +7,7 @@ import { NotifyFilter } from './watch.ts';
 import { Writer, WireError } from './wire.ts';
 
 const APPEND_OFFSET = 0xffffffffffffffffn;
-/** Largest file size the server creates (1 TiB): the Vfs fills holes byte by byte, so absurd offsets would stall it. */
+/** Largest file size the server creates (1 TiB): a guard against a client's absurd offsets (holes cost no chunking, but a file that size is a mistake). */
 export const MAX_FILE_SIZE = 2 ** 40;
 
 /** Handles WRITE. */
