@@ -10,7 +10,7 @@ import { LocalPackBackend, syncDir, type PackBackend } from './store/backend.ts'
 import { BlobCodec } from './store/blob-codec.ts';
 import { Chunker, defaultChunkerParams, gearTable, validateChunkerParams, type ChunkerParams } from './store/chunker.ts';
 import { FORMAT_VERSION, readConfig, type ArchiveConfig } from './store/config.ts';
-import { keyedHasher, plainHasher } from './store/hash.ts';
+import { archiveHasher } from './store/hash.ts';
 import { newKdfParams, newKeys, unwrapKeys, wrapKeys, type ArchiveKeys } from './store/keys.ts';
 import { ObjectStore } from './store/object-store.ts';
 import { recoverUnsealedPacks } from './store/recover.ts';
@@ -109,7 +109,7 @@ export class Archive {
     }
     const seed = keys ? keys.chunkerSeed : Buffer.from(config.chunker.seed ?? '', 'hex');
     const params: ChunkerParams = { min: config.chunker.min, avg: config.chunker.avg, max: config.chunker.max };
-    const hasher = keys ? keyedHasher(keys.idKey) : plainHasher();
+    const hasher = archiveHasher(keys?.idKey ?? null);
     const codec = new BlobCodec(hasher, keys ? keys.dataKey : null);
     if (!existsSync(join(dir, 'meta'))) await mkdir(join(dir, 'meta'));
     const db = openMetaDb(join(dir, 'meta'));

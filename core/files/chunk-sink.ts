@@ -6,6 +6,7 @@ import type { ChunkRef } from '../meta/inode.ts';
 import type { Chunker } from '../store/chunker.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { BlobType } from '../store/pack-format.ts';
+import { ownedBuffer } from './chunk-transfer.ts';
 import type { StreamChunkWorker } from './stream-chunker.ts';
 
 /** Chunks stored concurrently by a stream cut on this thread. */
@@ -96,15 +97,15 @@ export class ChunkSink {
     this.remote = { s, ended };
     const taken = this.chunker.pending();
     this.unstored += taken.length;
-    if (taken.length > 0) this.worker!.push(s, taken.buffer.slice(taken.byteOffset, taken.byteOffset + taken.length) as ArrayBuffer);
+    if (taken.length > 0) this.worker!.push(s, ownedBuffer(taken));
   }
 
   private post(): void {
     if (!this.outbox || this.outboxLength === 0) return;
-    const data = this.outboxLength === POST_BYTES ? this.outbox.buffer : this.outbox.buffer.slice(0, this.outboxLength);
+    const data = ownedBuffer(this.outbox.subarray(0, this.outboxLength));
     this.outbox = null;
     this.outboxLength = 0;
-    this.worker!.push(this.remote!.s, data as ArrayBuffer);
+    this.worker!.push(this.remote!.s, data);
   }
 
   private async settle(): Promise<void> {

@@ -1,8 +1,8 @@
 // Main-thread side of the import workers: starts them, hands out files, routes their chunks back, and bounds unstored bytes.
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../util/ts-worker.ts';
-import { ID_BYTES } from '../store/hash.ts';
 import type { ChunkerParams } from '../store/chunker.ts';
+import { unpackIds } from './chunk-transfer.ts';
 import type { ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
 
 interface Job {
@@ -83,12 +83,12 @@ export class ChunkingPool {
       job.reject(new Error(`cannot import ${job.path}: ${m.error}`));
       return;
     }
-    const ids = Buffer.from(m.ids);
+    const ids = unpackIds(m.ids, m.chunks.length);
     m.chunks.forEach((ab, i) => {
       const take = Math.min(job.left, ab.byteLength);
       job.left -= take;
       job.slot.load -= take;
-      job.onChunk(Buffer.from(ab), ids.subarray(i * ID_BYTES, (i + 1) * ID_BYTES));
+      job.onChunk(Buffer.from(ab), ids[i]!);
     });
     if (m.size !== undefined) {
       this.finish(m.job, job);

@@ -2,7 +2,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker } from '../store/chunker.ts';
-import { ID_BYTES, keyedHasher, plainHasher } from '../store/hash.ts';
+import { archiveHasher } from '../store/hash.ts';
+import { ownedBuffer, packIds } from './chunk-transfer.ts';
 import type { ChunkFailure, ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
 
 /** Bytes read from a file at a time. */
@@ -13,7 +14,7 @@ const FLUSH_BYTES = 4 * 1024 * 1024;
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const budget = new Int32Array(init.budget);
-const hasher = init.idKey ? keyedHasher(Buffer.from(init.idKey)) : plainHasher();
+const hasher = archiveHasher(init.idKey);
 const piece = Buffer.allocUnsafe(PIECE_BYTES);
 let chunker = new Chunker(init.params, init.gear);
 
@@ -38,26 +39,18 @@ function waitForBudget(): void {
   for (let v = Atomics.load(budget, 0); v > init.limit; v = Atomics.load(budget, 0)) Atomics.wait(budget, 0, v, 1000);
 }
 
-/** A chunk's bytes as an ArrayBuffer of their own, so it can be transferred (small Buffers share a pool). */
-function own(chunk: Buffer): ArrayBuffer {
-  const ab = chunk.buffer as ArrayBuffer;
-  return chunk.byteOffset === 0 && ab.byteLength === chunk.length ? ab : ab.slice(chunk.byteOffset, chunk.byteOffset + chunk.length);
-}
-
 /** Queues chunks of `job` (and its size, when they are its last) for the main thread, counting them against the budget. */
 function send(job: number, chunks: Buffer[], size?: number): void {
   if (chunks.length === 0 && size === undefined) return;
   let bytes = 0;
-  const ids = Buffer.allocUnsafeSlow(chunks.length * ID_BYTES);
-  const buffers = chunks.map((c, i) => {
+  const ids = packIds(hasher, chunks);
+  const buffers = chunks.map((c) => {
     bytes += c.length;
-    hasher.id(c).copy(ids, i * ID_BYTES);
-    return own(c);
+    return ownedBuffer(c);
   });
   Atomics.add(budget, 0, bytes);
-  const idBuffer = ids.buffer as ArrayBuffer;
-  outbox.push(size === undefined ? { job, chunks: buffers, ids: idBuffer } : { job, chunks: buffers, ids: idBuffer, size });
-  outboxBuffers.push(...buffers, idBuffer);
+  outbox.push(size === undefined ? { job, chunks: buffers, ids } : { job, chunks: buffers, ids, size });
+  outboxBuffers.push(...buffers, ids);
   outboxBytes += bytes;
   if (outboxBytes >= FLUSH_BYTES) flush();
 }

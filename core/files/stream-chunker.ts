@@ -2,8 +2,8 @@
 // stream of an archive; it holds the process open only while a stream is open.
 import type { Worker } from 'node:worker_threads';
 import { VfsError } from '../errors.ts';
-import { ID_BYTES } from '../store/hash.ts';
 import { startTsWorker } from '../util/ts-worker.ts';
+import { unpackIds } from './chunk-transfer.ts';
 import type { StreamReply, StreamRequest, StreamWorkerInit } from './stream-worker-protocol.ts';
 
 /** What a stream hears from the worker, in order. */
@@ -74,13 +74,7 @@ export class StreamChunkWorker {
   private onReply(m: StreamReply): void {
     const l = this.listeners.get(m.s);
     if (!l) return;
-    if ('chunks' in m) {
-      const ids = Buffer.from(m.ids);
-      return l.chunks(
-        m.chunks.map((ab) => Buffer.from(ab)),
-        m.chunks.map((_, i) => ids.subarray(i * ID_BYTES, (i + 1) * ID_BYTES)),
-      );
-    }
+    if ('chunks' in m) return l.chunks(m.chunks.map((ab) => Buffer.from(ab)), unpackIds(m.ids, m.chunks.length));
     this.end(m.s);
     if ('done' in m) l.done();
     else if ('tail' in m) l.tail(Buffer.from(m.tail));

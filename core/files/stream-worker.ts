@@ -2,19 +2,14 @@
 // chunks and computes their ids, off the main thread; chunk bytes travel back without copying.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker } from '../store/chunker.ts';
-import { keyedHasher, plainHasher, ID_BYTES } from '../store/hash.ts';
+import { archiveHasher } from '../store/hash.ts';
+import { ownedBuffer, packIds } from './chunk-transfer.ts';
 import type { StreamReply, StreamRequest, StreamWorkerInit } from './stream-worker-protocol.ts';
 
 const init = workerData as StreamWorkerInit;
 const port = parentPort!;
-const hasher = init.idKey ? keyedHasher(Buffer.from(init.idKey)) : plainHasher();
+const hasher = archiveHasher(init.idKey);
 const streams = new Map<number, Chunker>();
-
-/** A chunk's bytes as an ArrayBuffer of their own, so it can be transferred (small Buffers share a pool). */
-function own(chunk: Buffer): ArrayBuffer {
-  const ab = chunk.buffer as ArrayBuffer;
-  return chunk.byteOffset === 0 && ab.byteLength === chunk.length ? ab : ab.slice(chunk.byteOffset, chunk.byteOffset + chunk.length);
-}
 
 function post(reply: StreamReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(reply, transfer);
@@ -23,10 +18,9 @@ function post(reply: StreamReply, transfer: ArrayBuffer[] = []): void {
 /** Sends `chunks` of stream `s` with their ids. */
 function send(s: number, chunks: Buffer[]): void {
   if (chunks.length === 0) return;
-  const ids = Buffer.allocUnsafeSlow(chunks.length * ID_BYTES);
-  chunks.forEach((c, i) => hasher.id(c).copy(ids, i * ID_BYTES));
-  const buffers = chunks.map(own);
-  post({ s, chunks: buffers, ids: ids.buffer as ArrayBuffer }, [...buffers, ids.buffer as ArrayBuffer]);
+  const ids = packIds(hasher, chunks);
+  const buffers = chunks.map(ownedBuffer);
+  post({ s, chunks: buffers, ids }, [...buffers, ids]);
 }
 
 function handle(m: StreamRequest): void {
@@ -38,7 +32,7 @@ function handle(m: StreamRequest): void {
     send(m.s, chunker.finish());
     return post({ s: m.s, done: true });
   }
-  const tail = own(chunker.pending());
+  const tail = ownedBuffer(chunker.pending());
   post({ s: m.s, tail }, [tail]);
 }
 

@@ -23,6 +23,11 @@ export function keyedHasher(key: Buffer): IdHasher {
   return { id: (data) => Blake3Hasher.newKeyed(key).update(asBuffer(data)).digestBuffer() };
 }
 
+/** The hasher of an archive: keyed with its id key when it is encrypted (`key` non-null), plain otherwise. */
+export function archiveHasher(key: Uint8Array | null): IdHasher {
+  return key ? keyedHasher(asBuffer(key)) : plainHasher();
+}
+
 /** Lower-case hex of an id. */
 export function hex(id: Uint8Array): string {
   return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex');

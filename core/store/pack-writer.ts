@@ -43,7 +43,6 @@ export class PackWriter {
     return this.lock.run(fn);
   }
 
-
   /** Appends one blob (header + stored bytes); resolves with its entry once written (not yet synced). */
   append(entry: Omit<BlobEntry, 'offset'>, stored: Buffer): Promise<BlobEntry & { packId: string }> {
     return this.serial(async () => {

@@ -7,6 +7,17 @@ import type { LiveTree } from '../meta/live-tree.ts';
 import { checkName } from './path.ts';
 import type { SetAttr } from './types.ts';
 
+/** `node` with the attribute changes of `attrs` applied (size aside) and `ctime`. */
+export function withAttrs(node: Inode, attrs: Omit<SetAttr, 'size'>, ctime: bigint): Inode {
+  const next: Inode = { ...node, ctime };
+  if (attrs.mode !== undefined) next.mode = attrs.mode & 0o7777;
+  if (attrs.uid !== undefined) next.uid = attrs.uid;
+  if (attrs.gid !== undefined) next.gid = attrs.gid;
+  if (attrs.atimeNs !== undefined) next.atime = attrs.atimeNs;
+  if (attrs.mtimeNs !== undefined) next.mtime = attrs.mtimeNs;
+  return next;
+}
+
 /** A resolved entry: its parent, name, inode number and record. */
 export interface Located {
   parentIno: number;
@@ -136,12 +147,7 @@ export class LiveFs {
   /** Applies attribute changes other than size (write transaction). */
   setattr(names: string[], attrs: SetAttr): { ino: number; node: Inode } {
     const { ino, node } = names.length === 0 ? { ino: ROOT_INO, node: this.tree.must(ROOT_INO, 'setattr') } : this.locate(names, 'setattr');
-    const next: Inode = { ...node, ctime: this.now() };
-    if (attrs.mode !== undefined) next.mode = attrs.mode & 0o7777;
-    if (attrs.uid !== undefined) next.uid = attrs.uid;
-    if (attrs.gid !== undefined) next.gid = attrs.gid;
-    if (attrs.atimeNs !== undefined) next.atime = attrs.atimeNs;
-    if (attrs.mtimeNs !== undefined) next.mtime = attrs.mtimeNs;
+    const next = withAttrs(node, attrs, this.now());
     this.update(ino, next);
     return { ino, node: next };
   }

@@ -139,14 +139,7 @@ export class OpenFile {
       if (data.length === 0) return 0;
       if (this.sink ? offset === this.sizeNow : offset === 0 && this.sizeNow === 0 && this.dirty.empty) return this.streamWrite(data);
       await this.spill();
-      const fh = await this.stagingFile();
-      try {
-        let done = 0;
-        while (done < data.length) done += (await fh.write(data, done, data.length - done, offset + done)).bytesWritten;
-      } catch (err) {
-        throw fromNodeError(err, 'write');
-      }
-      this.dirty.add(offset, offset + data.length);
+      await this.stage(offset, data);
       this.changed(offset, offset + data.length);
       this.sizeNow = Math.max(this.sizeNow, offset + data.length);
       this.pendingMtime = this.deps.now();
@@ -175,15 +168,19 @@ export class OpenFile {
     this.sink = null;
     this.adopt(refs, size);
     if (tail.length === 0) return;
-    const at = size - tail.length;
+    await this.stage(size - tail.length, tail);
+  }
+
+  /** Writes `data` into the staging file at `offset` and marks that range as unflushed. */
+  private async stage(offset: number, data: Uint8Array): Promise<void> {
     const fh = await this.stagingFile();
     try {
       let done = 0;
-      while (done < tail.length) done += (await fh.write(tail, done, tail.length - done, at + done)).bytesWritten;
+      while (done < data.length) done += (await fh.write(data, done, data.length - done, offset + done)).bytesWritten;
     } catch (err) {
       throw fromNodeError(err, 'write');
     }
-    this.dirty.add(at, size);
+    this.dirty.add(offset, offset + data.length);
   }
 
   /** Makes stored but uncommitted chunks the base of a file of `size` bytes (the rest, if any, is staged next). */
@@ -192,22 +189,31 @@ export class OpenFile {
     this.offsets = chunkOffsets(refs);
     this.baseLimit = this.offsets[refs.length]!;
     this.sizeNow = size;
+    this.forgetChanges();
+    this.changed(this.baseLimit, size);
+  }
+
+  /** Makes `refs` (a file of `size` bytes) the whole content, with nothing unflushed. */
+  private settle(refs: ChunkRef[], size: number): void {
+    this.refs = refs;
+    this.offsets = chunkOffsets(refs);
+    this.baseLimit = this.sizeNow = size;
+    this.forgetChanges();
+    this.pendingMtime = null;
+    this.pendingAttrs = {};
+  }
+
+  private forgetChanges(): void {
     this.dirty.clear();
     this.changedLo = Infinity;
     this.changedHi = -1;
-    this.changed(this.baseLimit, size);
   }
 
   /** After a failed store: drops the sink and every unflushed change, back to the committed content. */
   private async abandonSink(): Promise<void> {
     await this.sink?.drain().catch(() => undefined);
     this.sink = null;
-    this.sizeNow = this.baseLimit = this.offsets[this.refs.length]!;
-    this.dirty.clear();
-    this.changedLo = Infinity;
-    this.changedHi = -1;
-    this.pendingMtime = null;
-    this.pendingAttrs = {};
+    this.settle(this.refs, this.offsets[this.refs.length]!);
     this.releaseSinkWrite();
   }
 
@@ -279,14 +285,7 @@ export class OpenFile {
         endWrite();
       }
       this.releaseSinkWrite();
-      this.refs = refs;
-      this.offsets = chunkOffsets(refs);
-      this.baseLimit = this.sizeNow;
-      this.dirty.clear();
-      this.changedLo = Infinity;
-      this.changedHi = -1;
-      this.pendingMtime = null;
-      this.pendingAttrs = {};
+      this.settle(refs, this.sizeNow);
       await this.staging?.truncate(0);
     });
   }

@@ -8,7 +8,7 @@ import { storeStream } from '../files/content.ts';
 import { SnapshotCatalog } from '../snapshot/catalog.ts';
 import { takeSnapshot } from '../snapshot/take-snapshot.ts';
 import { LiveFile } from './live-file.ts';
-import { LiveFs } from './live-fs.ts';
+import { LiveFs, withAttrs } from './live-fs.ts';
 import { OpenFile, type ContentUpdate } from './open-file.ts';
 import { NAME_MAX, splitPath } from './path.ts';
 import { SnapshotFs } from './snapshot-fs.ts';
@@ -63,7 +63,8 @@ export class ArchiveVfs implements Vfs {
 
   private liveStat(ino: number, node: Inode): Stat {
     const f = this.open_.get(ino);
-    return statOf(ino, node, false, f && f.isDirty ? { size: f.size, mtime: f.mtime, attrs: f.attrs } : undefined);
+    if (!f?.isDirty) return statOf(ino, node, false);
+    return statOf(ino, withAttrs(node, f.attrs, node.ctime), false, { size: f.size, mtime: f.mtime });
   }
 
   async stat(path: string): Promise<Stat> {
@@ -173,18 +174,7 @@ export class ArchiveVfs implements Vfs {
     return this.archive.store.commit(() => {
       const node = this.live.tree.get(ino);
       if (!node) return;
-      const { mode, uid, gid, atimeNs } = u.attrs;
-      this.live.update(ino, {
-        ...node,
-        chunks: encodeChunks(u.refs),
-        size: u.size,
-        mtime: u.mtimeNs,
-        ctime: this.now(),
-        ...(mode !== undefined ? { mode: mode & 0o7777 } : {}),
-        ...(uid !== undefined ? { uid } : {}),
-        ...(gid !== undefined ? { gid } : {}),
-        ...(atimeNs !== undefined ? { atime: atimeNs } : {}),
-      });
+      this.live.update(ino, withAttrs({ ...node, chunks: encodeChunks(u.refs), size: u.size, mtime: u.mtimeNs }, u.attrs, this.now()));
     });
   }
 
