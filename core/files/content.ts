@@ -47,18 +47,29 @@ export function chunkAt(offsets: number[], pos: number): number {
   return lo;
 }
 
-/** Reads `length` bytes at `offset` of a file made of `refs` (short at the end of the file). */
-export async function readRange(store: ObjectStore, refs: ChunkRef[], offsets: number[], offset: number, length: number): Promise<Buffer> {
+/**
+ * Reads `length` bytes at `offset` of a file made of `refs` (short at the end of the file) as the
+ * pieces of the chunks they lie in, fetched in parallel and not copied together.
+ */
+export function readRangeParts(store: ObjectStore, refs: ChunkRef[], offsets: number[], offset: number, length: number): Promise<Buffer[]> {
   const total = offsets[refs.length]!;
   const end = Math.min(total, offset + length);
-  if (offset >= end) return Buffer.alloc(0);
-  const parts: Buffer[] = [];
-  for (let i = chunkAt(offsets, offset); i < refs.length && offsets[i]! < end; i++) {
-    const data = await store.get(refs[i]!.id);
+  const parts: Array<Promise<Buffer>> = [];
+  for (let i = offset < end ? chunkAt(offsets, offset) : refs.length; i < refs.length && offsets[i]! < end; i++) {
     const from = Math.max(0, offset - offsets[i]!);
-    const to = Math.min(data.length, end - offsets[i]!);
-    parts.push(data.subarray(from, to));
+    const to = end - offsets[i]!;
+    parts.push(store.get(refs[i]!.id).then((data) => data.subarray(from, to)));
   }
+  return Promise.all(parts);
+}
+
+/** Reads `length` bytes at `offset` of a file made of `refs` (short at the end of the file). */
+export async function readRange(store: ObjectStore, refs: ChunkRef[], offsets: number[], offset: number, length: number): Promise<Buffer> {
+  return joinParts(await readRangeParts(store, refs, offsets, offset, length));
+}
+
+/** One buffer holding `parts` in order (the part itself when there is one). */
+export function joinParts(parts: Buffer[]): Buffer {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 

@@ -1,5 +1,6 @@
 // FastCDC content-defined chunking (gear hash, normalised chunking, cut-point skipping), streaming.
 import { hkdfSync } from 'node:crypto';
+import { GEAR_WINDOW, SCAN_WINDOW, gearScan } from './gear-scan.ts';
 
 /** Chunk size bounds in bytes; `avg` must be a power of two. */
 export interface ChunkerParams {
@@ -32,9 +33,6 @@ export function defaultChunkerParams(avg: number): ChunkerParams {
   return { min: Math.max(64, avg / 4), avg, max: avg * 4 };
 }
 
-/** Bits in the gear hash: each byte's contribution has shifted out GEAR_WINDOW bytes later. */
-const GEAR_WINDOW = 32;
-
 function topBits(n: number): number {
   return n >= 32 ? 0xffffffff : ((0xffffffff << (32 - n)) >>> 0);
 }
@@ -54,8 +52,6 @@ export class Chunker {
   private end = 0;
   private scanPos = 0;
   private hash = 0;
-  /** Bytes per lane in one four-lane pass: small enough that an early cut wastes little scanning. */
-  private readonly laneBytes: number;
 
   constructor(params: ChunkerParams, gear: Uint32Array) {
     validateChunkerParams(params);
@@ -64,7 +60,6 @@ export class Chunker {
     const bits = Math.round(Math.log2(params.avg));
     this.maskS = topBits(bits + 2) | 0;
     this.maskL = topBits(bits - 2) | 0;
-    this.laneBytes = Math.max(256, params.avg >> 6);
   }
 
   /** The smallest chunk this chunker cuts (except a stream's last). */
@@ -143,90 +138,25 @@ export class Chunker {
 
   /**
    * The first cut in [from, end) (offsets in the current chunk), or -1. The gear hash starts at zero
-   * at `min`; GEAR_WINDOW bytes later it depends on those bytes alone, so the rest is scanned in four
-   * interleaved lanes, each warmed up on the bytes before it: same cuts, several times the throughput.
+   * at `min`; GEAR_WINDOW bytes later it depends on those bytes alone, so the rest is scanned in
+   * windows by gearScan, which warms the hash up on the bytes before each window: same cuts, faster.
    */
   private findCut(from: number, normal: number, end: number): number {
     const { min } = this.params;
     const buf = this.work;
     const base = this.start;
     const gear = this.gear;
-    const maskS = this.maskS;
-    const maskL = this.maskL;
     let i = from;
     let h = this.hash;
     for (const stop = Math.min(end, min + GEAR_WINDOW); i < stop; i++) {
       h = ((h << 1) + gear[buf[base + i]!]!) | 0;
-      if ((h & (i < normal ? maskS : maskL)) === 0) return i + 1;
+      if ((h & (i < normal ? this.maskS : this.maskL)) === 0) return i + 1;
     }
     this.hash = h;
-    for (let at = base + i, stop = base + end, lane = this.laneBytes; at < stop; ) {
-      const n = Math.min(lane, (stop - at) >> 2);
-      if (n < GEAR_WINDOW) {
-        const p = this.scanLane(at, stop - at, base + normal);
-        return p < 0 ? -1 : p - base + 1;
-      }
-      const p = this.scanLanes(at, n, base + normal);
+    for (; i < end; i += SCAN_WINDOW) {
+      const p = gearScan(gear, buf, base + i, Math.min(SCAN_WINDOW, end - i), base + normal, this.maskS, this.maskL);
       if (p >= 0) return p - base + 1;
-      at += 4 * n;
     }
     return -1;
-  }
-
-  /** The window hash just before `at`. */
-  private warm(at: number): number {
-    const buf = this.work;
-    const gear = this.gear;
-    let h = 0;
-    for (let i = at - GEAR_WINDOW; i < at; i++) h = ((h << 1) + gear[buf[i]!]!) | 0;
-    return h;
-  }
-
-  /** True when the window hash `h` at work-buffer position `p` is a cut point. */
-  private isCut(h: number, p: number, normal: number): boolean {
-    return (h & (p < normal ? this.maskS : this.maskL)) === 0;
-  }
-
-  /** The first cut position in [at, at + n) of the work buffer, scanned as one lane, or -1. */
-  private scanLane(at: number, n: number, normal: number): number {
-    const buf = this.work;
-    const gear = this.gear;
-    let h = this.warm(at);
-    for (let p = at, stop = at + n; p < stop; p++) {
-      h = ((h << 1) + gear[buf[p]!]!) | 0;
-      if (this.isCut(h, p, normal)) return p;
-    }
-    return -1;
-  }
-
-  /** The first cut position in [at, at + 4n) of the work buffer, or -1: four lanes of n bytes scanned side by side. */
-  private scanLanes(at: number, n: number, normal: number): number {
-    const buf = this.work;
-    const gear = this.gear;
-    const maskL = this.maskL;
-    const a1 = at + n;
-    const a2 = a1 + n;
-    const a3 = a2 + n;
-    let h0 = this.warm(at);
-    let h1 = this.warm(a1);
-    let h2 = this.warm(a2);
-    let h3 = this.warm(a3);
-    let c1 = -1;
-    let c2 = -1;
-    let c3 = -1;
-    for (let k = 0; k < n; k++) {
-      h0 = ((h0 << 1) + gear[buf[at + k]!]!) | 0;
-      h1 = ((h1 << 1) + gear[buf[a1 + k]!]!) | 0;
-      h2 = ((h2 << 1) + gear[buf[a2 + k]!]!) | 0;
-      h3 = ((h3 << 1) + gear[buf[a3 + k]!]!) | 0;
-      // maskL's bits are a subset of maskS's, so this catches every cut; isCut then applies the right mask.
-      if ((h0 & maskL) === 0 || (h1 & maskL) === 0 || (h2 & maskL) === 0 || (h3 & maskL) === 0) {
-        if (this.isCut(h0, at + k, normal)) return at + k;
-        if (c1 < 0 && this.isCut(h1, a1 + k, normal)) c1 = a1 + k;
-        if (c2 < 0 && this.isCut(h2, a2 + k, normal)) c2 = a2 + k;
-        if (c3 < 0 && this.isCut(h3, a3 + k, normal)) c3 = a3 + k;
-      }
-    }
-    return c1 >= 0 ? c1 : c2 >= 0 ? c2 : c3;
   }
 }

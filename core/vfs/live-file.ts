@@ -30,6 +30,12 @@ export class LiveFile implements VfsFile {
     return this.file.read(offset, length);
   }
 
+  async readParts(offset: number, length: number): Promise<Buffer[]> {
+    this.check('read');
+    if (offset < 0 || length < 0) throw new VfsError('EINVAL', 'read', this.path);
+    return this.file.readParts(offset, length);
+  }
+
   async write(offset: number, data: Uint8Array): Promise<number> {
     this.check('write', true);
     if (offset < 0) throw new VfsError('EINVAL', 'write', this.path);

@@ -10,7 +10,8 @@ import type { ChunkRef } from '../meta/inode.ts';
 import type { Chunker } from '../store/chunker.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { BlobType } from '../store/pack-format.ts';
-import { chunkAt, chunkOffsets, readRange } from '../files/content.ts';
+import { chunkAt, chunkOffsets, joinParts, readRange, readRangeParts } from '../files/content.ts';
+import { ReadAhead } from '../files/read-ahead.ts';
 import type { ChunkSink } from '../files/chunk-sink.ts';
 import { Mutex } from '../util/mutex.ts';
 import { IntervalSet } from './intervals.ts';
@@ -68,8 +69,10 @@ export class OpenFile {
   private sink: ChunkSink | null = null;
   /** Ends the store's write bracket that keeps chunks stored for unflushed writes safe from prune. */
   private endSinkWrite: (() => void) | null = null;
+  private readonly readAhead: ReadAhead;
 
   constructor(readonly ino: number, refs: ChunkRef[], private readonly deps: OpenFileDeps) {
+    this.readAhead = new ReadAhead(deps.store);
     this.refs = refs;
     this.offsets = chunkOffsets(refs);
     this.sizeNow = this.offsets[refs.length]!;
@@ -111,27 +114,34 @@ export class OpenFile {
     return this.changedHi >= 0;
   }
 
-  read(offset: number, length: number): Promise<Buffer> {
+  async read(offset: number, length: number): Promise<Buffer> {
+    return joinParts(await this.readParts(offset, length));
+  }
+
+  readParts(offset: number, length: number): Promise<Buffer[]> {
     // A clean file is read from the chunk list of this moment without the lock, so read-ahead
     // overlaps pack reads with verifying them (a flush replaces the list, it never changes it).
-    if (!this.sink && this.dirty.empty && offset + length <= this.baseLimit) return readRange(this.deps.store, this.refs, this.offsets, offset, length);
+    if (!this.sink && this.dirty.empty && offset + length <= this.baseLimit) {
+      this.readAhead.noteRead(this.refs, this.offsets, offset, length);
+      return readRangeParts(this.deps.store, this.refs, this.offsets, offset, length);
+    }
     return this.lock.run(async () => {
       await this.spill();
       return this.readUnlocked(offset, length);
     });
   }
 
-  private async readUnlocked(offset: number, length: number): Promise<Buffer> {
+  private async readUnlocked(offset: number, length: number): Promise<Buffer[]> {
     const end = Math.min(this.sizeNow, offset + length);
-    if (offset >= end) return Buffer.alloc(0);
+    if (offset >= end) return [];
     const baseEnd = Math.min(end, this.baseLimit);
     const store = this.deps.store;
     // Clean range: straight from the chunks, no copy.
-    if (this.dirty.empty && baseEnd === end) return readRange(store, this.refs, this.offsets, offset, end - offset);
+    if (this.dirty.empty && baseEnd === end) return readRangeParts(store, this.refs, this.offsets, offset, end - offset);
     const out = Buffer.alloc(end - offset);
     if (offset < baseEnd) (await readRange(store, this.refs, this.offsets, offset, baseEnd - offset)).copy(out, 0);
     for (const [a, b] of this.dirty.overlapping(offset, end)) await this.staging!.read(out, a - offset, b - a, a);
-    return out;
+    return [out];
   }
 
   write(offset: number, data: Uint8Array): Promise<number> {
@@ -339,7 +349,7 @@ export class OpenFile {
           await skipHole();
           if (pos >= this.sizeNow || resyncAt >= 0) break;
         }
-        const piece = await this.readUnlocked(pos, Math.min(PIECE, this.sizeNow - pos));
+        const piece = joinParts(await this.readUnlocked(pos, Math.min(PIECE, this.sizeNow - pos)));
         pos += piece.length;
         for (const c of chunker.push(piece)) {
           await emit(c);

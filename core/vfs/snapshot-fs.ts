@@ -4,7 +4,8 @@ import type { Archive } from '../archive.ts';
 import { VfsError } from '../errors.ts';
 import type { Inode } from '../meta/inode.ts';
 import { decodeChunks } from '../meta/inode.ts';
-import { chunkOffsets, readRange } from '../files/content.ts';
+import { chunkOffsets, joinParts, readRangeParts } from '../files/content.ts';
+import { ReadAhead } from '../files/read-ahead.ts';
 import { SnapshotCatalog } from '../snapshot/catalog.ts';
 import type { SnapshotInfo } from '../snapshot/snapshot-record.ts';
 import { decodeTree, inodeFromEntry, type TreeEntry } from '../snapshot/tree-object.ts';
@@ -105,8 +106,10 @@ class SnapshotFile implements VfsFile {
   private readonly refs;
   private readonly offsets;
   private closed = false;
+  private readonly readAhead: ReadAhead;
 
   constructor(private readonly archive: Archive, readonly path: string, readonly ino: number, private readonly node: Inode) {
+    this.readAhead = new ReadAhead(archive.store);
     this.refs = decodeChunks(node.chunks);
     this.offsets = chunkOffsets(this.refs);
   }
@@ -117,7 +120,13 @@ class SnapshotFile implements VfsFile {
 
   async read(offset: number, length: number): Promise<Buffer> {
     this.check();
-    return readRange(this.archive.store, this.refs, this.offsets, offset, length);
+    return joinParts(await this.readParts(offset, length));
+  }
+
+  async readParts(offset: number, length: number): Promise<Buffer[]> {
+    this.check();
+    this.readAhead.noteRead(this.refs, this.offsets, offset, length);
+    return readRangeParts(this.archive.store, this.refs, this.offsets, offset, length);
   }
 
   async write(): Promise<number> {

@@ -70,6 +70,8 @@ export interface VfsFile {
   readonly path: string;
   readonly ino: number;
   read(offset: number, length: number): Promise<Buffer>;
+  /** The bytes `read` would return, as pieces in order (no copy joins them); callers must not modify them. */
+  readParts(offset: number, length: number): Promise<Buffer[]>;
   /** Writes `data` at `offset` (at the end when opened with `append`); returns bytes written. */
   write(offset: number, data: Uint8Array): Promise<number>;
   truncate(size: number): Promise<void>;

@@ -23,9 +23,11 @@ export function fileOps({ vfs, handles, runner }: OpsContext): Pick<FuseOperatio
       runner.run(
         'read',
         async () => {
-          const data = await handles.get(fd, 'read').read(pos, len);
+          const parts = await handles.get(fd, 'read').readParts(pos, len);
           // `buf` is libfuse memory, valid only until cb: copy into it, keep nothing.
-          return data.copy(buf, 0, 0, Math.min(len, data.length));
+          let n = 0;
+          for (const p of parts) n += p.copy(buf, n, 0, Math.min(p.length, len - n));
+          return n;
         },
         cb,
         cb,

@@ -80,34 +80,44 @@ export interface Signer {
   key: Buffer;
 }
 
-/** AES-128-GMAC of `msg` ([MS-SMB2] 3.1.4.1): nonce = MessageId, then a word with bit 0 for responses, bit 1 for CANCEL. */
-function aesGmac(key: Buffer, msg: Buffer): Buffer {
+/** AES-128-GMAC of a message given in parts ([MS-SMB2] 3.1.4.1): nonce = MessageId, then a word with bit 0 for responses, bit 1 for CANCEL. */
+function aesGmac(key: Buffer, parts: Buffer[]): Buffer {
+  const head = parts[0]!;
   const nonce = Buffer.alloc(12);
-  msg.copy(nonce, 0, 24, 32);
-  const flags = msg.readUInt32LE(16);
-  nonce.writeUInt32LE((flags & 1) | (msg.readUInt16LE(12) === 0x0c ? 2 : 0), 8);
+  head.copy(nonce, 0, 24, 32);
+  const flags = head.readUInt32LE(16);
+  nonce.writeUInt32LE((flags & 1) | (head.readUInt16LE(12) === 0x0c ? 2 : 0), 8);
   const g = createCipheriv('aes-128-gcm', key, nonce);
-  g.setAAD(msg);
+  for (const p of parts) g.setAAD(p);
   g.final();
   return g.getAuthTag();
 }
 
-/** The 16-byte signature of one SMB2 message, computed as if its Signature field were zero (restored afterwards). */
-export function signature(signer: Signer, msg: Buffer): Buffer {
-  const saved = Buffer.from(msg.subarray(48, 64));
-  msg.fill(0, 48, 64);
+/**
+ * The 16-byte signature of one SMB2 message, computed as if its Signature field were zero (restored
+ * afterwards). The message may come in parts (the first holds the whole header), signed without joining them.
+ */
+export function signature(signer: Signer, msg: Buffer | Buffer[]): Buffer {
+  const parts = Array.isArray(msg) ? msg : [msg];
+  const head = parts[0]!;
+  const saved = Buffer.from(head.subarray(48, 64));
+  head.fill(0, 48, 64);
   try {
-    if (signer.alg === SigningAlg.HMAC_SHA256) return createHmac('sha256', signer.key).update(msg).digest().subarray(0, 16);
-    if (signer.alg === SigningAlg.AES_GMAC) return aesGmac(signer.key, msg);
-    return aesCmac(signer.key, msg);
+    if (signer.alg === SigningAlg.HMAC_SHA256) {
+      const h = createHmac('sha256', signer.key);
+      for (const p of parts) h.update(p);
+      return h.digest().subarray(0, 16);
+    }
+    if (signer.alg === SigningAlg.AES_GMAC) return aesGmac(signer.key, parts);
+    return aesCmac(signer.key, parts.length === 1 ? head : Buffer.concat(parts));
   } finally {
-    saved.copy(msg, 48);
+    saved.copy(head, 48);
   }
 }
 
-/** Writes the signature into `msg` in place. */
-export function sign(signer: Signer, msg: Buffer): void {
-  signature(signer, msg).copy(msg, 48);
+/** Writes the signature into the message (its first part) in place. */
+export function sign(signer: Signer, msg: Buffer | Buffer[]): void {
+  signature(signer, msg).copy(Array.isArray(msg) ? msg[0]! : msg, 48);
 }
 
 /** Updates a 3.1.1 preauth integrity hash with one message. */

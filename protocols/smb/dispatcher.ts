@@ -158,7 +158,7 @@ async function handleOne(conn: Connection, routes: Map<number, Route>, h: Header
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const ok = status >>> 30 !== 3 || status === Status.MORE_PROCESSING_REQUIRED;
   if (!ok || status !== Status.SUCCESS) conn.ctx.log.debug({ req: requestId(conn, h), op: COMMAND_NAMES[h.command], status: `0x${status.toString(16)}`, detail }, 'SMB request not plainly successful');
-  conn.ctx.observe({ protocol: 'smb', op: COMMAND_NAMES[h.command] ?? `0x${h.command.toString(16)}`, ok, ...(ok ? {} : { error: `0x${status.toString(16)}` }), seconds, bytesIn: msg.length, bytesOut: reply.body.length });
+  conn.ctx.observe({ protocol: 'smb', op: COMMAND_NAMES[h.command] ?? `0x${h.command.toString(16)}`, ok, ...(ok ? {} : { error: `0x${status.toString(16)}` }), seconds, bytesIn: msg.length, bytesOut: reply.body.length + (reply.data?.reduce((n, d) => n + d.length, 0) ?? 0) });
   const credits = conn.credits.grant(h.credits);
   return { header: h, reply, status, credits, signer, sessionId: reply.sessionId ?? sessionId, treeId: reply.treeId ?? treeId };
 }
@@ -196,7 +196,7 @@ function send(conn: Connection, built: Built[], encSession: Session | null): voi
   const msgs: Buffer[] = [];
   built.forEach((b, i) => {
     const last = i === built.length - 1;
-    let msg = encodeResponse(
+    const head = encodeResponse(
       {
         status: b.status,
         command: b.header.command,
@@ -210,11 +210,16 @@ function send(conn: Connection, built: Built[], encSession: Session | null): voi
       },
       b.reply.body,
     );
-    if (!last && msg.length % 8) msg = Buffer.concat([msg, Buffer.alloc(8 - (msg.length % 8))]);
-    if (!last) msg.writeUInt32LE(msg.length, 20);
-    if (b.signer) sign(b.signer, msg);
-    b.reply.sent?.(msg);
-    msgs.push(msg);
+    let parts = b.reply.data?.length ? [head, ...b.reply.data] : [head];
+    if (!last) {
+      const len = parts.reduce((n, p) => n + p.length, 0);
+      const msg = Buffer.concat([...parts, Buffer.alloc((8 - (len % 8)) % 8)]);
+      msg.writeUInt32LE(msg.length, 20);
+      parts = [msg];
+    }
+    if (b.signer) sign(b.signer, parts);
+    b.reply.sent?.(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    msgs.push(...parts);
   });
   if (encSession?.keys) conn.send(encryptMessage(conn.cipher, encSession.keys.serverOut, encSession.id, Buffer.concat(msgs), conn.nonce()));
   else conn.send(...msgs);

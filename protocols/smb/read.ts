@@ -15,16 +15,17 @@ export async function read(call: Call): Promise<Reply> {
   if (length > conn.config.maxIo) throw new NtStatusError(Status.INVALID_PARAMETER, 'read larger than MaxReadSize');
   if (rawOffset > BigInt(Number.MAX_SAFE_INTEGER) && !open.pipe) throw new NtStatusError(Status.END_OF_FILE);
   const offset = Number(rawOffset);
-  let data: Buffer;
-  if (open.pipe) data = open.pipe.read(length);
+  let data: Buffer[];
+  if (open.pipe) data = [open.pipe.read(length)];
   else if (open.isDir || !open.file) throw new NtStatusError(Status.INVALID_DEVICE_REQUEST, 'read of a directory');
-  else data = await open.file.read(offset, length);
-  if (data.length === 0 && length > 0) throw new NtStatusError(Status.END_OF_FILE);
-  if (data.length < minimum) throw new NtStatusError(Status.END_OF_FILE);
-  open.position = offset + data.length;
+  else data = await open.file.readParts(offset, length);
+  const got = data.reduce((n, d) => n + d.length, 0);
+  if (got === 0 && length > 0) throw new NtStatusError(Status.END_OF_FILE);
+  if (got < minimum) throw new NtStatusError(Status.END_OF_FILE);
+  open.position = offset + got;
   const head = Buffer.alloc(16);
   head.writeUInt16LE(17, 0);
   head[2] = BODY + 16;
-  head.writeUInt32LE(data.length, 4);
-  return { body: Buffer.concat([head, data]) };
+  head.writeUInt32LE(got, 4);
+  return { body: head, data };
 }

@@ -117,6 +117,8 @@ export interface Request {
 export interface Reply {
   status?: number;
   body: Buffer;
+  /** Bytes that follow `body` in the response (READ data), sent and signed without copying them into it. */
+  data?: Buffer[];
   /** Overrides the header's SessionId (SESSION_SETUP assigns one). */
   sessionId?: bigint;
   /** Overrides the header's TreeId (TREE_CONNECT assigns one). */

@@ -73,12 +73,12 @@ export async function handleGet(r: DavRequest): Promise<void> {
 /** Streams bytes [from, to) of `file` to the response with READ_AHEAD pieces in flight, honouring backpressure. */
 async function streamFile(r: DavRequest, file: VfsFile, from: number, to: number): Promise<void> {
   const res = r.res;
-  const queue: Array<{ read: Promise<Buffer>; length: number }> = [];
+  const queue: Array<{ read: Promise<Buffer[]>; length: number }> = [];
   let asked = from;
   const fill = () => {
     while (queue.length < READ_AHEAD && asked < to) {
       const length = Math.min(PIECE, to - asked);
-      const read = file.read(asked, length);
+      const read = file.readParts(asked, length);
       read.catch(() => {});
       queue.push({ read, length });
       asked += length;
@@ -87,11 +87,13 @@ async function streamFile(r: DavRequest, file: VfsFile, from: number, to: number
   fill();
   while (queue.length > 0) {
     const piece = queue.shift()!;
-    const buf = await piece.read;
-    if (buf.length !== piece.length) throw new HttpError(500, 'file shrank while being read');
+    const parts = await piece.read;
+    if (parts.reduce((n, p) => n + p.length, 0) !== piece.length) throw new HttpError(500, 'file shrank while being read');
     fill();
-    r.bytesOut += buf.length;
-    if (!res.write(buf)) {
+    r.bytesOut += piece.length;
+    let flowing = true;
+    for (const p of parts) flowing = res.write(p);
+    if (!flowing) {
       await new Promise<void>((resolve, reject) => {
         const done = () => {
           res.off('drain', done);

@@ -2,7 +2,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Chunker, defaultChunkerParams, gearTable } from '../../core/store/chunker.ts';
+import { GEAR_WINDOW, gearScan } from '../../core/store/gear-scan.ts';
 import { noise } from '../helpers/tree.ts';
+import { compileWat } from '../helpers/wat.ts';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const params = defaultChunkerParams(64 * 1024);
 const gear = gearTable(Buffer.alloc(32, 0x5a));
@@ -59,5 +63,33 @@ test('bad parameters are refused clearly', () => {
   assert.throws(() => new Chunker({ min: 10, avg: 1000, max: 4000 }, gear), /power of two/);
   assert.throws(() => new Chunker({ min: 8192, avg: 4096, max: 16384 }, gear), /min < avg < max/);
 });
+
+
+
+test('the WebAssembly gear scan finds the same cut as a plain scan, and is built from its .wat', async () => {
+  const data = noise(300_000, 3);
+  const reference = (at: number, n: number, normal: number, maskS: number, maskL: number): number => {
+    let h = 0;
+    for (let p = at - GEAR_WINDOW; p < at + n; p++) {
+      h = ((h << 1) + gear[data[p]!]!) | 0;
+      if (p >= at && (h & (p < normal ? maskS : maskL)) === 0) return p;
+    }
+    return -1;
+  };
+  for (const [at, n, normal, maskS, maskL] of [
+    [32, 299_000, 100_000, topMask(18), topMask(14)],
+    [5000, 200_000, 0, topMask(18), topMask(12)],
+    [777, 100_000, 900_000, topMask(10), topMask(6)],
+    [64, 250_000, 150_000, -1, -1],
+  ] as const) {
+    assert.is(gearScan(gear, data, at, n, normal, maskS, maskL), reference(at, n, normal, maskS, maskL));
+  }
+  const wasm = new URL('../../core/store/gear-scan.wasm', import.meta.url);
+  assert.ok((await compileWat(fileURLToPath(new URL('../../core/store/gear-scan.wat', import.meta.url)))).equals(readFileSync(wasm)), 'gear-scan.wasm is stale: node --import tsx test/helpers/wat.ts core/store/gear-scan.wat');
+});
+
+function topMask(bits: number): number {
+  return (0xffffffff << (32 - bits)) | 0;
+}
 
 test.run();

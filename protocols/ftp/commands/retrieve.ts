@@ -16,14 +16,15 @@ async function retr(s: Session, arg: string): Promise<void> {
       let offset = s.restOffset;
       if (offset > size) throw new FtpFail(554, `Restart offset ${offset} is beyond the end of the file (${size} bytes)`);
       await s.connectData(t, `Opening ${s.protectData ? 'TLS ' : ''}BINARY data connection for ${path} (${size - offset} bytes)`);
-      let next = offset < size ? file.read(offset, Math.min(PIECE, size - offset)) : null;
+      let next = offset < size ? file.readParts(offset, Math.min(PIECE, size - offset)) : null;
       try {
         while (next) {
-          const piece = await next;
-          offset += piece.length;
-          next = piece.length > 0 && offset < size ? file.read(offset, Math.min(PIECE, size - offset)) : null;
-          if (piece.length === 0) break;
-          await sendChunk(t, piece);
+          const parts = await next;
+          const got = parts.reduce((n, p) => n + p.length, 0);
+          offset += got;
+          next = got > 0 && offset < size ? file.readParts(offset, Math.min(PIECE, size - offset)) : null;
+          if (got === 0) break;
+          for (const p of parts) await sendChunk(t, p);
         }
       } catch (err) {
         void next?.catch(() => {});
