@@ -87,19 +87,19 @@ export class LiveFs {
     return { ino, node };
   }
 
-  /** Removes a file or symlink entry (write transaction); returns its inode number. */
-  unlink(names: string[]): number {
+  /** Removes a file or symlink entry (write transaction); returns it as it was. */
+  unlink(names: string[]): Located {
     const e = this.locate(names, 'unlink');
     if (e.node.kind === 'dir') throw new VfsError('EISDIR', 'unlink', '/' + names.join('/'));
     const parent = this.tree.must(e.parentIno, 'unlink');
     this.tree.unlink(e.parentIno, e.name);
     this.tree.drop(e.ino);
     this.touchParent(e.parentIno, parent, this.now());
-    return e.ino;
+    return e;
   }
 
-  /** Removes an empty directory (write transaction). */
-  rmdir(names: string[]): void {
+  /** Removes an empty directory (write transaction); returns it as it was. */
+  rmdir(names: string[]): Located {
     if (names.length === 0) throw new VfsError('EBUSY', 'rmdir', '/');
     const e = this.locate(names, 'rmdir');
     if (e.node.kind !== 'dir') throw new VfsError('ENOTDIR', 'rmdir', '/' + names.join('/'));
@@ -108,10 +108,11 @@ export class LiveFs {
     this.tree.unlink(e.parentIno, e.name);
     this.tree.drop(e.ino);
     this.touchParent(e.parentIno, parent, this.now());
+    return e;
   }
 
-  /** Atomically renames (write transaction); returns the inode replaced at the target, if any. */
-  rename(from: string[], to: string[], noReplace: boolean): number | undefined {
+  /** Atomically renames (write transaction); returns the moved entry as it was (null when nothing moved) and the inode replaced at the target, if any. */
+  rename(from: string[], to: string[], noReplace: boolean): { moved: Located | null; replaced: number | undefined } {
     const p = (n: string[]) => '/' + n.join('/');
     if (from.length === 0 || to.length === 0) throw new VfsError('EBUSY', 'rename', p(from.length === 0 ? from : to));
     checkName(to[to.length - 1]!, 'rename');
@@ -122,7 +123,7 @@ export class LiveFs {
       throw new VfsError('EINVAL', 'rename', p(to), 'cannot move a directory into itself');
     }
     const existing = this.tree.lookup(dstParent.ino, dstName);
-    if (existing === src.ino) return undefined;
+    if (existing === src.ino) return { moved: null, replaced: undefined };
     let replaced: Inode | undefined;
     if (existing !== undefined) {
       if (noReplace) throw new VfsError('EEXIST', 'rename', p(to));
@@ -141,7 +142,7 @@ export class LiveFs {
     this.update(src.ino, { ...src.node, parent: dstParent.ino, ctime: t });
     this.touchParent(src.parentIno, this.tree.must(src.parentIno, 'rename'), t);
     if (dstParent.ino !== src.parentIno) this.touchParent(dstParent.ino, this.tree.must(dstParent.ino, 'rename'), t);
-    return existing;
+    return { moved: src, replaced: existing };
   }
 
   /** Applies attribute changes other than size (write transaction). */
@@ -152,8 +153,8 @@ export class LiveFs {
     return { ino, node: next };
   }
 
-  /** Changes one extended attribute (write transaction); `value` undefined removes it. */
-  setXattr(names: string[], name: string, value: Buffer | undefined, flags: { create?: boolean; replace?: boolean }): void {
+  /** Changes one extended attribute (write transaction); `value` undefined removes it. Returns the entry changed. */
+  setXattr(names: string[], name: string, value: Buffer | undefined, flags: { create?: boolean; replace?: boolean }): { ino: number; node: Inode } {
     const { ino, node } = names.length === 0 ? { ino: ROOT_INO, node: this.tree.must(ROOT_INO, 'setxattr') } : this.locate(names, 'setxattr');
     const has = node.xattrs?.[name] !== undefined;
     if (value === undefined && !has) throw new VfsError('ENODATA', 'removexattr', '/' + names.join('/'));
@@ -166,5 +167,6 @@ export class LiveFs {
     const next: Inode = { ...node, ctime: this.now(), xattrs };
     if (Object.keys(xattrs).length === 0) delete next.xattrs;
     this.update(ino, next);
+    return { ino, node: next };
   }
 }

@@ -1,16 +1,18 @@
 // A user's view of the Vfs: jailed to their home (snapshots included), read-only when they are,
-// snapshot rights checked. The one place rights are enforced; every frontend serves this.
+// snapshot rights checked. The one place rights are enforced; every frontend serves this. Its change feed
+// shows the inner Vfs's changes with paths mapped into the user's view (changes outside it are dropped).
 import type { User } from '../auth/user.ts';
 import { isVfsError, VfsError } from '../errors.ts';
+import { withOrigin, type OriginTagging } from './changes.ts';
 import { splitPath } from './path.ts';
-import { SNAPSHOTS_DIR, type DirEntry, type OpenFlags, type ReaddirOptions, type SetAttr, type SnapshotEntry, type Stat, type StatFs, type Vfs, type VfsFile } from './types.ts';
+import { SNAPSHOTS_DIR, type DirEntry, type OpenFlags, type ReaddirOptions, type SetAttr, type SnapshotEntry, type Stat, type StatFs, type Vfs, type VfsChange, type VfsChangeListener, type VfsFile } from './types.ts';
 
 /** Returns the Vfs `user` may use. */
 export function scopeVfs(inner: Vfs, user: User): Vfs {
   return new ScopedVfs(inner, user);
 }
 
-class ScopedVfs implements Vfs {
+class ScopedVfs implements Vfs, OriginTagging {
   private readonly home: string[];
 
   constructor(private readonly inner: Vfs, private readonly user: User) {
@@ -134,5 +136,46 @@ class ScopedVfs implements Vfs {
 
   snapshots(): Promise<SnapshotEntry[]> {
     return this.inner.snapshots();
+  }
+
+  watch(listener: VfsChangeListener): () => void {
+    return this.inner.watch((change) => {
+      const mine = this.viewOf(change);
+      if (mine) listener(mine);
+    });
+  }
+
+  withOrigin(origin: string): Vfs {
+    return new ScopedVfs(withOrigin(this.inner, origin), this.user);
+  }
+
+  /** The user path of an inner path, or null when it lies outside the user's view. */
+  private unmap(path: string): string | null {
+    const names = path.split('/').filter((n) => n !== '');
+    const home = this.home;
+    if (names[0] === SNAPSHOTS_DIR) {
+      if (names.length <= 2) return path;
+      const rest = names.slice(2);
+      return home.every((n, i) => rest[i] === n) ? '/' + [SNAPSHOTS_DIR, names[1]!, ...rest.slice(home.length)].join('/') : null;
+    }
+    if (!home.every((n, i) => names[i] === n)) return null;
+    const mine = names.slice(home.length);
+    // A live entry named .snapshots below the home would read as the snapshots directory in this view.
+    if (home.length && mine[0] === SNAPSHOTS_DIR) return null;
+    return '/' + mine.join('/');
+  }
+
+  /** A change as this user sees it (a rename across the edge of the view becomes an add or a remove), or null. */
+  private viewOf(change: VfsChange): VfsChange | null {
+    if (!this.home.length) return change;
+    const path = this.unmap(change.path);
+    const from = change.from === undefined ? null : this.unmap(change.from);
+    if (change.from === undefined) return path === null ? null : { ...change, path };
+    if (path !== null && from !== null) return { ...change, path, from };
+    const rest: VfsChange = { ...change };
+    delete rest.from;
+    if (path !== null) return { ...rest, action: 'added', path };
+    if (from !== null) return { ...rest, action: 'removed', path: from };
+    return null;
   }
 }

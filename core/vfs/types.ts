@@ -116,7 +116,42 @@ export interface Vfs {
   removexattr(path: string, name: string): Promise<void>;
   /** Snapshots, oldest first (also listed as /.snapshots). */
   snapshots(): Promise<SnapshotEntry[]>;
+  /**
+   * Calls `listener` after each successful mutation, through any view of this Vfs, with paths as this
+   * view sees them (changes outside it are dropped); returns the function that stops it. A listener must
+   * not throw (it is caught and logged) and should be quick: it runs before the mutating call resolves.
+   */
+  watch(listener: VfsChangeListener): () => void;
 }
+
+/** The Vfs operation behind a change. */
+export type VfsChangeOp = 'create' | 'write' | 'truncate' | 'mkdir' | 'unlink' | 'rmdir' | 'rename' | 'symlink' | 'setattr' | 'xattr' | 'snapshot';
+
+/**
+ * One committed change of the tree. `action` is what happened to the entry at `path`: added, removed,
+ * renamed (from `from`) or modified; `name`, `content` and `attributes` say which aspects changed.
+ */
+export interface VfsChange {
+  action: 'added' | 'removed' | 'renamed' | 'modified';
+  op: VfsChangeOp;
+  /** Absolute path of the entry (its new path after a rename; `/.snapshots/NAME` for a snapshot). */
+  path: string;
+  /** A rename's old path. */
+  from?: string;
+  kind: InodeKind;
+  /** The live entry's inode number (absent for snapshots). */
+  ino?: number;
+  /** A rename that replaced an existing entry: that entry's inode number. */
+  replacedIno?: number;
+  name: boolean;
+  content: boolean;
+  attributes: boolean;
+  /** The origin tag of the Vfs view that made the change, if it had one (see changes.ts `withOrigin`). */
+  origin?: string;
+}
+
+/** Receives changes (see `Vfs.watch`). */
+export type VfsChangeListener = (change: VfsChange) => void;
 
 /** The virtual directory holding one read-only tree per snapshot. */
 export const SNAPSHOTS_DIR = '.snapshots';

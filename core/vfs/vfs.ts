@@ -1,4 +1,5 @@
-// The archive as a Vfs: routes /.snapshots/… to read-only snapshot views and everything else to the live tree.
+// The archive as a Vfs: routes /.snapshots/… to read-only snapshot views and everything else to the live tree,
+// and publishes each committed change on its change feed (changes.ts).
 import { statfs as fsStatfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Archive } from '../archive.ts';
@@ -7,13 +8,14 @@ import { decodeChunks, encodeChunks, nowNs, ROOT_INO, type Inode } from '../meta
 import { storeStream } from '../files/content.ts';
 import { SnapshotCatalog } from '../snapshot/catalog.ts';
 import { takeSnapshot } from '../snapshot/take-snapshot.ts';
+import { ChangeFeed, type OriginTagging } from './changes.ts';
 import { LiveFile } from './live-file.ts';
 import { LiveFs, withAttrs } from './live-fs.ts';
 import { OpenFile, type ContentUpdate } from './open-file.ts';
 import { NAME_MAX, splitPath } from './path.ts';
 import { SnapshotFs } from './snapshot-fs.ts';
 import { statOf } from './stat.ts';
-import { SNAPSHOTS_DIR, type DirEntry, type OpenFlags, type ReaddirOptions, type SetAttr, type SnapshotEntry, type Stat, type StatFs, type Vfs, type VfsFile } from './types.ts';
+import { SNAPSHOTS_DIR, type DirEntry, type OpenFlags, type ReaddirOptions, type SetAttr, type SnapshotEntry, type Stat, type StatFs, type Vfs, type VfsChange, type VfsChangeListener, type VfsFile } from './types.ts';
 
 /** Behaviour switches of one Vfs. */
 export interface VfsOptions {
@@ -24,6 +26,25 @@ export interface VfsOptions {
   /** Whether `mkdir /.snapshots/<name>` and `rmdir /.snapshots/<name>` are allowed. */
   allowSnapshotCreate?: boolean;
   allowSnapshotDelete?: boolean;
+  /** Told about a change listener that threw (default: a process warning). */
+  onListenerError?: (err: unknown, change: VfsChange) => void;
+}
+
+/** What the Vfs tracks of an open inode for its change events: its path now, and its last content change through a handle. */
+interface OpenInfo {
+  path: string;
+  op: 'write' | 'truncate';
+  /** The origin of the view whose handle changed the content last: the origin its commit is published with. */
+  writer: string | undefined;
+}
+
+/** The state every origin-tagged view of one ArchiveVfs shares. */
+interface Shared {
+  live: LiveFs;
+  snaps: SnapshotFs;
+  files: Map<number, OpenFile>;
+  info: Map<number, OpenInfo>;
+  feed: ChangeFeed;
 }
 
 type Where = { at: 'live'; names: string[] } | { at: 'snapdir' } | { at: 'snap'; snapshot: string; names: string[] };
@@ -43,17 +64,43 @@ export function createVfs(archive: Archive, options: VfsOptions = {}): ArchiveVf
 }
 
 /** The Vfs over one archive: live tree plus snapshot views. */
-export class ArchiveVfs implements Vfs {
+export class ArchiveVfs implements Vfs, OriginTagging {
   private readonly live: LiveFs;
   private readonly snaps: SnapshotFs;
-  private readonly open_ = new Map<number, OpenFile>();
+  private readonly open_: Map<number, OpenFile>;
+  private readonly info: Map<number, OpenInfo>;
+  private readonly feed: ChangeFeed;
+  private readonly shared: Shared;
   private readonly now: () => bigint;
   private zeros: Buffer | null = null;
+  /** The origin tag this view stamps its changes with (undefined for the Vfs itself). */
+  readonly origin: string | undefined;
 
-  constructor(readonly archive: Archive, private readonly options: VfsOptions = {}) {
+  /** `view` is internal: the shared state and origin tag of a view made by `withOrigin`. */
+  constructor(readonly archive: Archive, private readonly options: VfsOptions = {}, view?: { shared: Shared; origin: string }) {
     this.now = () => nowNs(options.clock);
-    this.live = new LiveFs(archive, this.now);
-    this.snaps = new SnapshotFs(archive);
+    this.shared = view?.shared ?? {
+      live: new LiveFs(archive, this.now),
+      snaps: new SnapshotFs(archive),
+      files: new Map(),
+      info: new Map(),
+      feed: new ChangeFeed(options.onListenerError ?? ((err: unknown) => process.emitWarning(`Vfs change listener failed: ${String(err)}`))),
+    };
+    ({ live: this.live, snaps: this.snaps, files: this.open_, info: this.info, feed: this.feed } = this.shared);
+    this.origin = view?.origin;
+  }
+
+  withOrigin(origin: string): ArchiveVfs {
+    return new ArchiveVfs(this.archive, this.options, { shared: this.shared, origin });
+  }
+
+  watch(listener: VfsChangeListener): () => void {
+    return this.feed.watch(listener);
+  }
+
+  /** Publishes a change of this view (stamped with its origin); callers check `feed.active` first. */
+  private publish(change: Omit<VfsChange, 'origin'>, origin = this.origin): void {
+    this.feed.publish(origin === undefined ? change : { ...change, origin });
   }
 
   private snapdirStat(): Stat {
@@ -105,7 +152,7 @@ export class ArchiveVfs implements Vfs {
       return this.snaps.open(w.snapshot, w.names);
     }
     if (w.names.length === 0) throw new VfsError('EISDIR', 'open', path);
-    let located: { ino: number; node: Inode };
+    let located: { ino: number; node: Inode; created?: boolean };
     if (flags.create) {
       located = await this.live.txn(() => {
         const parent = this.live.dir(w.names.slice(0, -1), 'open', w.names);
@@ -114,14 +161,25 @@ export class ArchiveVfs implements Vfs {
           if (flags.exclusive) throw new VfsError('EEXIST', 'open', path);
           return { ino: existing, node: this.live.tree.must(existing, 'open', path) };
         }
-        return this.live.createEntry(w.names, 'file', flags.mode ?? 0o644, {}, 'open');
+        return { ...this.live.createEntry(w.names, 'file', flags.mode ?? 0o644, {}, 'open'), created: true };
       });
     } else located = this.live.tree.resolve(w.names, 'open');
     if (located.node.kind === 'dir') throw new VfsError('EISDIR', 'open', path);
     if (located.node.kind === 'symlink') throw new VfsError('ELOOP', 'open', path);
-    const file = this.acquire(located.ino, located.node);
-    const handle = new LiveFile(normalized(w.names), file, { write: writing, append: !!flags.append }, () => this.statIno(file.ino, path), (f) => this.releaseFile(f));
-    if (flags.truncate && file.size > 0) await file.truncate(0);
+    const abs = normalized(w.names);
+    if (located.created && this.feed.active) this.publish({ action: 'added', op: 'create', path: abs, kind: 'file', ino: located.ino, name: true, content: false, attributes: false });
+    const file = this.acquire(located.ino, located.node, abs);
+    const noteChange = (op: OpenInfo['op']) => {
+      const info = this.info.get(file.ino);
+      if (!info) return;
+      info.op = op;
+      info.writer = this.origin;
+    };
+    const handle = new ChangingFile(abs, file, { write: writing, append: !!flags.append }, () => this.statIno(file.ino, path), (f) => this.releaseFile(f), noteChange);
+    if (flags.truncate && file.size > 0) {
+      noteChange('truncate');
+      await file.truncate(0);
+    }
     return handle;
   }
 
@@ -136,9 +194,10 @@ export class ArchiveVfs implements Vfs {
     return Promise.resolve(this.liveStat(ino, node));
   }
 
-  private acquire(ino: number, node: Inode): OpenFile {
+  private acquire(ino: number, node: Inode, path: string): OpenFile {
     let f = this.open_.get(ino);
     if (!f) {
+      this.info.set(ino, { path, op: 'write', writer: this.origin });
       f = new OpenFile(ino, decodeChunks(node.chunks), {
         store: this.archive.store,
         newChunker: () => this.archive.newChunker(),
@@ -167,15 +226,22 @@ export class ArchiveVfs implements Vfs {
     f.handles--;
     if (f.handles > 0) return;
     this.open_.delete(f.ino);
+    this.info.delete(f.ino);
     await f.dispose();
   }
 
-  private commitContent(ino: number, u: ContentUpdate): Promise<void> {
-    return this.archive.store.commit(() => {
+  private async commitContent(ino: number, u: ContentUpdate): Promise<void> {
+    let committed = false;
+    await this.archive.store.commit(() => {
       const node = this.live.tree.get(ino);
       if (!node) return;
       this.live.update(ino, withAttrs({ ...node, chunks: encodeChunks(u.refs), size: u.size, mtime: u.mtimeNs }, u.attrs, this.now()));
+      committed = true;
     });
+    const info = this.info.get(ino);
+    if (!committed || !info || !this.feed.active) return;
+    const attributes = Object.values(u.attrs).some((v) => v !== undefined);
+    this.publish({ action: 'modified', op: info.op, path: info.path, kind: 'file', ino, name: false, content: true, attributes }, info.writer);
   }
 
   async writeFile(path: string, source: AsyncIterable<Uint8Array> | Uint8Array, opts: { mode?: number; mtimeNs?: bigint; exclusive?: boolean } = {}): Promise<Stat> {
@@ -194,6 +260,7 @@ export class ArchiveVfs implements Vfs {
     const input = source instanceof Uint8Array ? (async function* () { yield source; })() : source;
     const endWrite = this.archive.store.beginWrite();
     let result!: { ino: number; node: Inode };
+    let created = false;
     try {
       const content = await storeStream(this.archive.newChunkSink(), input);
       await this.archive.store.commit(() => {
@@ -204,10 +271,17 @@ export class ArchiveVfs implements Vfs {
           const next: Inode = { ...node, ...fields, ...(opts.mode !== undefined ? { mode: opts.mode & 0o7777 } : {}) };
           this.live.update(existing, next);
           result = { ino: existing, node: next };
-        } else result = this.live.createEntry(w.names, 'file', opts.mode ?? 0o644, fields, 'write');
+        } else {
+          result = this.live.createEntry(w.names, 'file', opts.mode ?? 0o644, fields, 'write');
+          created = true;
+        }
       });
     } finally {
       endWrite();
+    }
+    if (this.feed.active) {
+      const abs = normalized(w.names);
+      this.publish({ action: created ? 'added' : 'modified', op: created ? 'create' : 'write', path: abs, kind: 'file', ino: result.ino, name: created, content: true, attributes: opts.mode !== undefined });
     }
     return this.liveStat(result.ino, result.node);
   }
@@ -220,10 +294,12 @@ export class ArchiveVfs implements Vfs {
       if (this.options.allowSnapshotCreate === false) throw new VfsError('EACCES', 'mkdir', path, 'taking snapshots is not allowed');
       await this.flushAll();
       await takeSnapshot(this.archive, w.snapshot, () => new Date(this.options.clock?.() ?? Date.now()));
+      if (this.feed.active) this.publishSnapshot(w.snapshot, 'added');
       return this.snaps.stat(w.snapshot, []);
     }
     if (w.names.length === 0) throw new VfsError('EEXIST', 'mkdir', '/');
     const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'dir', mode, {}, 'mkdir'));
+    if (this.feed.active) this.publish({ action: 'added', op: 'mkdir', path: normalized(w.names), kind: 'dir', ino, name: true, content: false, attributes: false });
     return this.liveStat(ino, node);
   }
 
@@ -232,7 +308,8 @@ export class ArchiveVfs implements Vfs {
     if (w.at === 'snapdir') throw new VfsError('EISDIR', 'unlink', path);
     if (w.at === 'snap') throw rofs('unlink', path);
     if (w.names.length === 0) throw new VfsError('EISDIR', 'unlink', path);
-    await this.live.txn(() => this.live.unlink(w.names));
+    const gone = await this.live.txn(() => this.live.unlink(w.names));
+    if (this.feed.active) this.publish({ action: 'removed', op: 'unlink', path: normalized(w.names), kind: gone.node.kind, ino: gone.ino, name: true, content: false, attributes: false });
   }
 
   async rmdir(path: string): Promise<void> {
@@ -246,16 +323,30 @@ export class ArchiveVfs implements Vfs {
       await this.live.txn(() => {
         if (catalog.get(w.snapshot)) catalog.remove(w.snapshot);
       });
+      if (this.feed.active) this.publishSnapshot(w.snapshot, 'removed');
       return;
     }
-    await this.live.txn(() => this.live.rmdir(w.names));
+    const gone = await this.live.txn(() => this.live.rmdir(w.names));
+    if (this.feed.active) this.publish({ action: 'removed', op: 'rmdir', path: normalized(w.names), kind: 'dir', ino: gone.ino, name: true, content: false, attributes: false });
+  }
+
+  private publishSnapshot(name: string, action: 'added' | 'removed'): void {
+    this.publish({ action, op: 'snapshot', path: `/${SNAPSHOTS_DIR}/${name}`, kind: 'dir', name: true, content: false, attributes: false });
   }
 
   async rename(from: string, to: string, opts: { noReplace?: boolean } = {}): Promise<void> {
     const a = where(from, 'rename');
     const b = where(to, 'rename');
     if (a.at !== 'live' || b.at !== 'live') throw rofs('rename', a.at !== 'live' ? from : to);
-    await this.live.txn(() => this.live.rename(a.names, b.names, !!opts.noReplace));
+    const { moved, replaced } = await this.live.txn(() => this.live.rename(a.names, b.names, !!opts.noReplace));
+    if (!moved) return;
+    const [src, dst] = [normalized(a.names), normalized(b.names)];
+    for (const info of this.info.values()) {
+      if (info.path === src || info.path.startsWith(src + '/')) info.path = dst + info.path.slice(src.length);
+    }
+    if (this.feed.active) {
+      this.publish({ action: 'renamed', op: 'rename', path: dst, from: src, kind: moved.node.kind, ino: moved.ino, ...(replaced !== undefined ? { replacedIno: replaced } : {}), name: true, content: false, attributes: false });
+    }
   }
 
   async symlink(target: string, path: string): Promise<Stat> {
@@ -263,6 +354,7 @@ export class ArchiveVfs implements Vfs {
     if (w.at !== 'live') throw rofs('symlink', path);
     if (target.length === 0 || target.includes('\0') || Buffer.byteLength(target) > 4096) throw new VfsError('EINVAL', 'symlink', path, 'invalid symlink target');
     const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'symlink', 0o777, { target, size: Buffer.byteLength(target) }, 'symlink'));
+    if (this.feed.active) this.publish({ action: 'added', op: 'symlink', path: normalized(w.names), kind: 'symlink', ino, name: true, content: false, attributes: false });
     return this.liveStat(ino, node);
   }
 
@@ -290,9 +382,13 @@ export class ArchiveVfs implements Vfs {
     if (Object.keys(rest).length === 0) return this.stat(path);
     const target = this.live.tree.resolve(w.names, 'setattr');
     const open = this.open_.get(target.ino);
-    if (open && (await open.deferAttrs(rest))) return this.liveStat(target.ino, this.live.tree.get(target.ino) ?? target.node);
+    const changed = (ino: number, node: Inode) => {
+      if (this.feed.active) this.publish({ action: 'modified', op: 'setattr', path: normalized(w.names), kind: node.kind, ino, name: false, content: false, attributes: true });
+      return this.liveStat(ino, node);
+    };
+    if (open && (await open.deferAttrs(rest))) return changed(target.ino, this.live.tree.get(target.ino) ?? target.node);
     const { ino, node } = await this.live.txn(() => this.live.setattr(w.names, rest));
-    return this.liveStat(ino, node);
+    return changed(ino, node);
   }
 
   async statfs(): Promise<StatFs> {
@@ -320,13 +416,19 @@ export class ArchiveVfs implements Vfs {
   async setxattr(path: string, name: string, value: Buffer, flags: { create?: boolean; replace?: boolean } = {}): Promise<void> {
     const w = where(path, 'setxattr');
     if (w.at !== 'live') throw rofs('setxattr', path);
-    await this.live.txn(() => this.live.setXattr(w.names, name, value, flags));
+    const { ino, node } = await this.live.txn(() => this.live.setXattr(w.names, name, value, flags));
+    if (this.feed.active) this.publishXattr(w.names, ino, node);
+  }
+
+  private publishXattr(names: string[], ino: number, node: Inode): void {
+    this.publish({ action: 'modified', op: 'xattr', path: normalized(names), kind: node.kind, ino, name: false, content: false, attributes: true });
   }
 
   async removexattr(path: string, name: string): Promise<void> {
     const w = where(path, 'removexattr');
     if (w.at !== 'live') throw rofs('removexattr', path);
-    await this.live.txn(() => this.live.setXattr(w.names, name, undefined, {}));
+    const { ino, node } = await this.live.txn(() => this.live.setXattr(w.names, name, undefined, {}));
+    if (this.feed.active) this.publishXattr(w.names, ino, node);
   }
 
   async snapshots(): Promise<SnapshotEntry[]> {
@@ -348,4 +450,28 @@ export class ArchiveVfs implements Vfs {
 
 function normalized(names: string[]): string {
   return '/' + names.join('/');
+}
+
+/** A live handle that tells the Vfs about content changes made through it (whose origin the commit carries). */
+class ChangingFile extends LiveFile {
+  constructor(
+    path: string,
+    file: OpenFile,
+    mode: { write: boolean; append: boolean },
+    statNow: () => Promise<Stat>,
+    release: (f: OpenFile) => Promise<void>,
+    private readonly noteChange: (op: 'write' | 'truncate') => void,
+  ) {
+    super(path, file, mode, statNow, release);
+  }
+
+  override write(offset: number, data: Uint8Array): Promise<number> {
+    this.noteChange('write');
+    return super.write(offset, data);
+  }
+
+  override truncate(size: number): Promise<void> {
+    this.noteChange('truncate');
+    return super.truncate(size);
+  }
 }

@@ -12,7 +12,7 @@ import { isStatOpen, leaseResponse, Oplock, parseLeaseRequest, type LeaseRequest
 import { inSnapshot, snapshotOfToken, tokenOfFiletime } from './previous-versions.ts';
 import { RpcPipe } from './srvsvc.ts';
 import type { Open, Reply } from './state.ts';
-import { baseName, parentOf, resolveCase, statOrNull, toVfsPath } from './vfs-adapter.ts';
+import { baseName, ownVfs, parentOf, resolveCase, statOrNull, toVfsPath } from './vfs-adapter.ts';
 import { NotifyAction, NotifyFilter } from './watch.ts';
 import { Reader, Writer, WireError } from './wire.ts';
 
@@ -104,7 +104,7 @@ export async function create(call: Call): Promise<Reply> {
   const rqls = contexts.find((c) => c.name === 'RqLs');
   const lease = oplockLevel === Oplock.LEASE && rqls && conn.dialect >= 0x0210 ? parseLeaseRequest(rqls.data, conn.dialect >= 0x0300) : null;
   const job: CreateJob = {
-    call, vfs: s.vfs!, path, access, share, disposition, options, oplockLevel, lease, contexts,
+    call, vfs: ownVfs(conn.config, s.vfs!), path, access, share, disposition, options, oplockLevel, lease, contexts,
     leaseId: lease ? conn.clientGuid.toString('hex') + lease.key.toString('hex') : null,
     readOnlyUser: s.user?.readOnly ?? false,
   };
@@ -129,7 +129,7 @@ function newOpen(call: Call, access: number, share: number): Open {
   const s = sessionOf(call);
   return {
     id: call.conn.newId(), conn: call.conn, sessionId: s.id, treeId: treeOf(call).id, path: '/', isDir: false, access, granted: grantedAccess(access, false), share,
-    fileKey: null, oplock: Oplock.NONE, oplockBreak: null, lease: null, watch: null, file: null, writable: false, vfs: s.vfs!, deleteOnClose: false,
+    fileKey: null, oplock: Oplock.NONE, oplockBreak: null, lease: null, watch: null, file: null, writable: false, vfs: ownVfs(call.conn.config, s.vfs!), deleteOnClose: false,
     cursor: null, pipe: null, position: 0,
   };
 }

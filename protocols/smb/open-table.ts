@@ -2,6 +2,7 @@
 // file's identity, for the share-access check ([MS-FSA] 2.1.5.1.2) and the file's delete-pending state.
 import type { Stat } from '../../core/vfs/types.ts';
 import type { Open } from './state.ts';
+import { absolutePath, sharePath } from './watch.ts';
 
 /** Access mask bits ([MS-SMB2] 2.2.13.1.1). */
 export const Access = {
@@ -40,8 +41,11 @@ export function grantedAccess(desired: number, readOnly: boolean): number {
 
 /** The key of a file in the table: its inode, or its path inside a snapshot (snapshot inodes may repeat live ones). */
 export function fileKeyOf(path: string, st: Stat): string {
-  return path.startsWith('/.snapshots/') ? `s:${path}` : `i:${st.ino}`;
+  return path.startsWith('/.snapshots/') ? `s:${path}` : liveFileKey(st.ino);
 }
+
+/** The key of a live file in the table. */
+export const liveFileKey = (ino: number): string => `i:${ino}`;
 
 /** The rights and sharing of one open (or of one that is being made). */
 export interface SharingMode {
@@ -98,6 +102,16 @@ export class OpenTable {
     if (e.opens.size) return false;
     this.files.delete(e.key);
     return e.deletePending;
+  }
+
+  /** Keeps opens on their path when another frontend renames them (or a directory above them); paths from the archive root. */
+  moved(from: string, to: string): void {
+    for (const o of this.all()) {
+      const abs = absolutePath(o, o.path);
+      if (abs !== from && !abs.startsWith(from + '/')) continue;
+      const now = sharePath(o, to + abs.slice(from.length));
+      if (now !== null) o.path = now;
+    }
   }
 
   /** Every open of every file. */

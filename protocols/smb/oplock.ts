@@ -3,7 +3,8 @@
 // (or the break timeout) that let a waiting CREATE go on.
 import { encryptMessage } from './crypto.ts';
 import { Command, encodeResponse } from './header.ts';
-import type { FileEntry } from './open-table.ts';
+import type { VfsChange } from '../../core/vfs/types.ts';
+import { liveFileKey, type FileEntry, type OpenTable } from './open-table.ts';
 import type { Open } from './state.ts';
 import { Writer } from './wire.ts';
 
@@ -137,27 +138,42 @@ export class Oplocks {
     return waits;
   }
 
-  /** Breaks read caching after a write or truncate through `writer` (no waiting; level II breaks the writer's own too, [MS-FSA] 2.1.4.12). */
-  breakForWrite(entry: FileEntry | undefined, writer: Open): void {
+  /**
+   * Breaks read caching after a write or truncate through `writer` (null: another frontend) without waiting;
+   * level II breaks the writer's own too ([MS-FSA] 2.1.4.12).
+   */
+  breakForWrite(entry: FileEntry | undefined, writer: Open | null): void {
     if (!entry) return;
     for (const o of entry.opens) {
       if (o === writer && o.oplock !== Oplock.LEVEL_II) continue;
       if (o.lease) {
-        if (o.lease !== writer.lease && o.lease.state & LeaseState.R && !o.lease.breaking) this.breakLease(o.lease, 0);
+        if (o.lease !== writer?.lease && o.lease.state & LeaseState.R && !o.lease.breaking) this.breakLease(o.lease, 0);
       } else if (o.oplock !== Oplock.NONE && !o.oplockBreak) {
         this.breakOplock(o, Oplock.NONE);
       }
     }
   }
 
-  /** Breaks other opens' handle caching before a rename or delete through `actor` (no waiting). */
-  breakHandles(entry: FileEntry | undefined, actor: Open): void {
+  /** Breaks other opens' handle caching before a rename or delete through `actor` (null: after one by another frontend), without waiting. */
+  breakHandles(entry: FileEntry | undefined, actor: Open | null): void {
     if (!entry) return;
     for (const o of entry.opens) {
       if (o === actor) continue;
-      if (o.lease && o.lease !== actor.lease && o.lease.state & LeaseState.H && !o.lease.breaking) this.breakLease(o.lease, validState(o.lease.state & ~LeaseState.H));
+      if (o.lease && o.lease !== actor?.lease && o.lease.state & LeaseState.H && !o.lease.breaking) this.breakLease(o.lease, validState(o.lease.state & ~LeaseState.H));
       else if (!o.lease && o.oplock === Oplock.BATCH && !o.oplockBreak) this.breakOplock(o, Oplock.LEVEL_II);
     }
+  }
+
+  /**
+   * Breaks the caching of this server's opens that a change made by another frontend invalidates: read caching
+   * (to none) when the file's content changed, handle caching when it was renamed, replaced or deleted.
+   */
+  vfsChanged(opens: OpenTable, c: VfsChange): void {
+    if (c.ino === undefined) return;
+    const entry = opens.entry(liveFileKey(c.ino));
+    if (c.content) this.breakForWrite(entry, null);
+    if (c.action === 'removed' || c.action === 'renamed') this.breakHandles(entry, null);
+    if (c.replacedIno !== undefined) this.breakHandles(opens.entry(liveFileKey(c.replacedIno)), null);
   }
 
   /** Grants the new open its oplock or lease, given the other opens of the file (after the breaks). */

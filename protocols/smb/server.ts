@@ -1,6 +1,9 @@
-// The SMB server: a TCP listener, the command routing table, and graceful close.
+// The SMB server: a TCP listener, the command routing table, graceful close, and the subscription to the Vfs
+// change feed that lets other frontends' changes wake CHANGE_NOTIFY and break oplocks and leases.
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import type { User } from '../../core/auth/user.ts';
+import type { VfsChange } from '../../core/vfs/types.ts';
 import type { FrontendContext } from '../frontend.ts';
 import { cancel } from './cancel.ts';
 import { changeNotify } from './change-notify.ts';
@@ -43,6 +46,9 @@ export interface SmbOptions {
   oplockBreakTimeoutMs?: number;
 }
 
+/** The view the server watches the whole archive's changes through (paths from the archive root). */
+const CHANGES_USER: User = { name: 'smb-change-notify', home: '/', readOnly: true, snapshotCreate: false, snapshotDelete: false };
+
 /** Every command the server handles, and what it needs resolved first. */
 export const ROUTES = new Map<number, Route>([
   [Command.NEGOTIATE, { handler: negotiate, needs: 'none' }],
@@ -70,6 +76,8 @@ export const ROUTES = new Map<number, Route>([
 export class SmbServer {
   private readonly server: Server;
   private readonly conns = new Set<Connection>();
+  /** Stops the Vfs change feed subscription (set while listening). */
+  private unwatch: (() => void) | null = null;
   readonly config: ServerConfig;
 
   constructor(private readonly ctx: FrontendContext, opts: SmbOptions) {
@@ -87,8 +95,19 @@ export class SmbServer {
       opens: new OpenTable(),
       oplocks: new Oplocks(opts.oplockBreakTimeoutMs ?? 35_000),
       watchers: new Watchers(),
+      origin: `smb:${randomBytes(8).toString('hex')}`,
+      tagged: new WeakMap(),
     };
     this.server = createServer((s) => this.accept(s));
+  }
+
+  /** Reacts to a change made through another frontend (changes made through this server are reported by its handlers). */
+  private vfsChanged(c: VfsChange): void {
+    if (c.origin === this.config.origin) return;
+    const { opens, oplocks, watchers } = this.config;
+    if (c.action === 'renamed' && c.from !== undefined) opens.moved(c.from, c.path);
+    oplocks.vfsChanged(opens, c);
+    watchers.vfsChanged(c);
   }
 
   private accept(socket: Socket): void {
@@ -103,6 +122,7 @@ export class SmbServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
+        this.unwatch = this.ctx.vfsFor(CHANGES_USER).watch((c) => this.vfsChanged(c));
         const addr = this.server.address();
         resolve(typeof addr === 'object' && addr ? addr.port : port);
       });
@@ -111,6 +131,8 @@ export class SmbServer {
 
   /** Stops accepting, closes every connection (releasing their opens), and resolves when done. */
   async close(): Promise<void> {
+    this.unwatch?.();
+    this.unwatch = null;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const conns = [...this.conns];
     for (const c of conns) c.destroy();

@@ -32,6 +32,10 @@ export interface ServerConfig {
   oplocks: Oplocks;
   /** CHANGE_NOTIFY watches of every connection. */
   watchers: Watchers;
+  /** The origin tag of changes made through this server (its handlers report those themselves; the Vfs change feed brings the rest). */
+  origin: string;
+  /** Each session Vfs's view tagged with `origin` (see vfs-adapter.ts `ownVfs`). */
+  tagged: WeakMap<Vfs, Vfs>;
 }
 
 /** One signed-in (or signing-in) user on a connection. */

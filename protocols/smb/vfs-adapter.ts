@@ -1,5 +1,6 @@
 // SMB names to Vfs paths: `\` → `/`, the default data stream, forbidden characters, and @GMT tokens.
 import { isVfsError } from '../../core/errors.ts';
+import { withOrigin } from '../../core/vfs/changes.ts';
 import type { Stat, Vfs } from '../../core/vfs/types.ts';
 import { NtStatusError, Status } from './ntstatus.ts';
 
@@ -58,6 +59,13 @@ export function parentOf(path: string): string {
 
 /** The last component of a Vfs path ('' for the root). */
 export const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/** The view of a session's Vfs that stamps its changes with the server's origin tag (one per session Vfs, so opens compare equal). */
+export function ownVfs(config: { origin: string; tagged: WeakMap<Vfs, Vfs> }, vfs: Vfs): Vfs {
+  let own = config.tagged.get(vfs);
+  if (!own) config.tagged.set(vfs, (own = withOrigin(vfs, config.origin)));
+  return own;
+}
 
 /** Stat, or null when the entry does not exist. */
 export async function statOrNull(vfs: Vfs, path: string): Promise<Stat | null> {

@@ -1,16 +1,18 @@
-// CHANGE_NOTIFY watches ([MS-SMB2] 3.3.5.19, [MS-FSCC] 2.4.42): changes made through this server are matched
-// against every watched directory (WATCH_TREE: its subtree too), buffered on the watch, and delivered as
-// FILE_NOTIFY_INFORMATION entries to its pending CHANGE_NOTIFY, or STATUS_NOTIFY_ENUM_DIR on overflow.
+// CHANGE_NOTIFY watches ([MS-SMB2] 3.3.5.19, [MS-FSCC] 2.4.42): changes made through this server (reported by
+// its handlers) and through every other frontend (the Vfs change feed) are matched against every watched
+// directory (WATCH_TREE: its subtree too), buffered on the watch, and delivered as FILE_NOTIFY_INFORMATION
+// entries to its pending CHANGE_NOTIFY, or STATUS_NOTIFY_ENUM_DIR on overflow.
+import type { VfsChange } from '../../core/vfs/types.ts';
 import { completeAsync } from './dispatcher.ts';
 import { NtStatusError, Status } from './ntstatus.ts';
 import type { Open } from './state.ts';
-import { toSmbName } from './vfs-adapter.ts';
+import { parentOf, toSmbName } from './vfs-adapter.ts';
 import { utf16, Writer } from './wire.ts';
 
 /** FILE_ACTION_* values. */
 export const NotifyAction = { ADDED: 1, REMOVED: 2, MODIFIED: 3, RENAMED_OLD_NAME: 4, RENAMED_NEW_NAME: 5 } as const;
 /** FILE_NOTIFY_CHANGE_* completion filter bits. */
-export const NotifyFilter = { FILE_NAME: 0x1, DIR_NAME: 0x2, ATTRIBUTES: 0x4, SIZE: 0x8, LAST_WRITE: 0x10, LAST_ACCESS: 0x20, CREATION: 0x40 } as const;
+export const NotifyFilter = { FILE_NAME: 0x1, DIR_NAME: 0x2, ATTRIBUTES: 0x4, SIZE: 0x8, LAST_WRITE: 0x10, LAST_ACCESS: 0x20, CREATION: 0x40, EA: 0x80 } as const;
 
 /** Most changes one watch buffers before it reports an overflow. */
 const MAX_BUFFERED = 1024;
@@ -48,6 +50,14 @@ export function absolutePath(open: Open, path: string): string {
   return path === '/' ? home : home.replace(/\/$/, '') + path;
 }
 
+/** The share path of an absolute path for `open`'s user, or null when it lies outside their home. */
+export function sharePath(open: Open, abs: string): string | null {
+  const home = (open.conn.sessions.get(open.sessionId)?.user?.home ?? '/').replace(/\/$/, '');
+  if (home === '') return abs;
+  if (abs === home) return '/';
+  return abs.startsWith(home + '/') ? abs.slice(home.length) : null;
+}
+
 /** Every watch of the server. */
 export class Watchers {
   private readonly watches = new Set<Watch>();
@@ -75,9 +85,39 @@ export class Watchers {
 
   /** Records a change made through `actor` to `path` (a share path of the actor's user). */
   changed(actor: Open, path: string, action: number, filter: number): void {
+    if (this.watches.size) this.record(absolutePath(actor, path), action, filter);
+  }
+
+  /** Records a change another frontend made (from the Vfs change feed, paths from the archive root). */
+  vfsChanged(c: VfsChange): void {
+    if (c.action === 'renamed' && c.from !== undefined) this.moved(c.from, c.path);
     if (!this.watches.size) return;
-    const abs = absolutePath(actor, path);
-    const parent = abs.slice(0, Math.max(abs.lastIndexOf('/'), 0)) || '/';
+    const names = c.kind === 'dir' ? NotifyFilter.DIR_NAME : NotifyFilter.FILE_NAME;
+    switch (c.action) {
+      case 'added': return this.record(c.path, NotifyAction.ADDED, names);
+      case 'removed': return this.record(c.path, NotifyAction.REMOVED, names);
+      case 'renamed': {
+        const from = c.from ?? c.path;
+        const sameDir = parentOf(from) === parentOf(c.path);
+        this.record(from, sameDir ? NotifyAction.RENAMED_OLD_NAME : NotifyAction.REMOVED, names);
+        return this.record(c.path, sameDir ? NotifyAction.RENAMED_NEW_NAME : NotifyAction.ADDED, names);
+      }
+      case 'modified': {
+        let filter = c.content ? NotifyFilter.SIZE | NotifyFilter.LAST_WRITE : 0;
+        if (c.attributes) filter |= c.op === 'xattr' ? NotifyFilter.EA : NotifyFilter.ATTRIBUTES | NotifyFilter.LAST_WRITE | NotifyFilter.LAST_ACCESS;
+        return this.record(c.path, NotifyAction.MODIFIED, filter);
+      }
+    }
+  }
+
+  /** Keeps watched directories on their path when another frontend renames them (or a directory above them). */
+  private moved(from: string, to: string): void {
+    for (const w of this.watches) if (w.dir === from || w.dir.startsWith(from + '/')) w.dir = to + w.dir.slice(from.length);
+  }
+
+  /** Buffers a change of `abs` (a path from the archive root) on every watch it concerns. */
+  private record(abs: string, action: number, filter: number): void {
+    const parent = parentOf(abs);
     for (const w of this.watches) {
       if (!(w.filter & filter)) continue;
       const inside = parent === w.dir || (w.tree && (w.dir === '/' ? abs !== '/' : abs.startsWith(w.dir + '/')));
