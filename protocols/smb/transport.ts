@@ -7,6 +7,10 @@ import type { Open, ServerConfig, Session } from './state.ts';
 
 /** Largest PDU accepted: the largest WRITE plus headroom. */
 const MAX_PDU = 8 * 1024 * 1024 + 64 * 1024;
+/** Frames this large are received into a frame buffer as they arrive (a lone WRITE's is reused). */
+const LARGE_FRAME = 256 * 1024;
+/** Frame buffers a connection keeps for reuse. */
+const SPARE_FRAMES = 2;
 
 /** A pending asynchronous request (CHANGE_NOTIFY, or a CREATE waiting for breaks) awaiting its final response. */
 export interface AsyncRequest {
@@ -40,6 +44,11 @@ export class Connection {
   private readonly nonceBase = randomBytes(4);
   private nonceCounter = 0n;
   private buffered: Buffer[] = [];
+  /** The large frame being received straight into a buffer of its own, and how much of it has arrived. */
+  private frame: Buffer | null = null;
+  private frameLen = 0;
+  private frameFill = 0;
+  private readonly spareFrames: Buffer[] = [];
   private bufferedLen = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly inflight = new Set<Promise<void>>();
@@ -79,8 +88,11 @@ export class Connection {
   }
 
   private onData(d: Buffer): void {
-    this.buffered.push(d);
-    this.bufferedLen += d.length;
+    if (this.frame) d = this.fillFrame(d);
+    if (d.length > 0) {
+      this.buffered.push(d);
+      this.bufferedLen += d.length;
+    }
     while (this.bufferedLen >= 4 && !this.closed) {
       if (this.buffered[0]!.length < 4) this.buffered = [Buffer.concat(this.buffered, this.bufferedLen)];
       const len = this.buffered[0]!.readUInt32BE(0);
@@ -89,28 +101,62 @@ export class Connection {
         this.destroy();
         return;
       }
+      if (len >= LARGE_FRAME) {
+        const head = Buffer.concat(this.buffered, this.bufferedLen).subarray(4);
+        this.buffered = [];
+        this.bufferedLen = 0;
+        this.frame = this.spareFrames.pop() ?? Buffer.allocUnsafeSlow(MAX_PDU);
+        this.frameLen = len;
+        this.frameFill = 0;
+        const rest = this.fillFrame(head);
+        if (rest.length > 0) {
+          this.buffered = [rest];
+          this.bufferedLen = rest.length;
+        }
+        continue;
+      }
       if (this.bufferedLen < 4 + len) return;
       const all = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered, this.bufferedLen);
       const pdu = all.subarray(4, 4 + len);
       const rest = all.subarray(4 + len);
       this.buffered = rest.length ? [rest] : [];
       this.bufferedLen = rest.length;
-      this.enqueue(pdu);
+      this.enqueue(pdu, null);
     }
+  }
+
+  /** Copies received bytes into the large frame being assembled; returns the bytes after it. */
+  private fillFrame(d: Buffer): Buffer {
+    const frame = this.frame!;
+    const n = Math.min(d.length, this.frameLen - this.frameFill);
+    d.copy(frame, this.frameFill, 0, n);
+    this.frameFill += n;
+    if (this.frameFill === this.frameLen) {
+      this.frame = null;
+      this.enqueue(frame.subarray(0, this.frameLen), frame);
+    }
+    return d.subarray(n);
   }
 
   /**
    * Queues a PDU. Requests run one after another, except a lone READ or WRITE: it starts in turn but the
    * next request does not wait for it (the Vfs orders calls on one file), so transfers overlap disk and network.
    */
-  private enqueue(pdu: Buffer): void {
-    const run = () =>
-      this.dispatch(this, pdu).catch((err) => {
-        this.ctx.log.error({ err, remote: this.remote }, 'SMB request failed; closing connection');
-        this.destroy();
-      });
+  private enqueue(pdu: Buffer, frame: Buffer | null): void {
     const lone = pdu.length >= 64 && pdu.readUInt32LE(0) === 0x424d53fe && pdu.readUInt32LE(20) === 0;
     const command = lone ? pdu.readUInt16LE(12) : -1;
+    // A lone WRITE is done with its bytes when it is handled (the Vfs copies what it keeps), so its frame
+    // buffer serves the next large frame; any other request may keep pieces of its PDU, so its buffer is left to GC.
+    const reuse = frame !== null && command === 0x09;
+    const run = () =>
+      this.dispatch(this, pdu)
+        .then(() => {
+          if (reuse && this.spareFrames.length < SPARE_FRAMES) this.spareFrames.push(frame);
+        })
+        .catch((err) => {
+          this.ctx.log.error({ err, remote: this.remote }, 'SMB request failed; closing connection');
+          this.destroy();
+        });
     if (command !== 0x08 && command !== 0x09) {
       this.chain = this.chain.then(async () => {
         await Promise.all(this.inflight);
