@@ -20,10 +20,10 @@ cleanup() {
 }
 trap cleanup EXIT
 export STRATA_PASSWORD=torture STRATA_LOG_LEVEL=warn
-# The oplock and lease suites mostly wait for break timeouts: each runs beside the others, each group
-# against a server and archive of its own (suites reuse file names, so groups must not share a share).
-GROUPS_OF_SUITES=(smb2.oplock smb2.lease "${SUITES[*]}")
-GROUPS_OF_SUITES[2]=${GROUPS_OF_SUITES[2]/smb2.oplock smb2.lease /}
+# The oplock, lease and notify suites mostly wait (for break timeouts, for notifications): each runs
+# beside the others, each group against a server and archive of its own (suites reuse file names).
+GROUPS_OF_SUITES=(smb2.oplock smb2.lease smb2.notify "${SUITES[*]}")
+GROUPS_OF_SUITES[3]=${GROUPS_OF_SUITES[3]/smb2.oplock smb2.lease smb2.notify/}
 # run PORT SUITE TIMEOUT LABEL: one smbtorture run, its result lines prefixed with LABEL.
 run() {
   timeout "$3" smbtorture //127.0.0.1/share -p "$1" -U torture%torture-pw "$2" 2>&1 |
