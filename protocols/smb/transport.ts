@@ -23,6 +23,18 @@ export interface AsyncRequest {
   encrypted: boolean;
 }
 
+const SMB2_MAGIC = 0x424d53fe;
+const WRITE = 0x09;
+
+/**
+ * True when `pdu` (or its start) is a single plain WRITE: once handled it holds no piece of its buffer
+ * (the Vfs copies what it keeps), so the buffer can take the next large frame. Any other request may keep
+ * pieces of its PDU, and its buffer is left to the garbage collector.
+ */
+function isLoneWrite(pdu: Buffer): boolean {
+  return pdu.length >= 64 && pdu.readUInt32LE(0) === SMB2_MAGIC && pdu.readUInt32LE(20) === 0 && pdu.readUInt16LE(12) === WRITE;
+}
+
 /** One client connection: framing, negotiated state, sessions and opens. */
 export class Connection {
   dialect = 0;
@@ -48,6 +60,7 @@ export class Connection {
   private frame: Buffer | null = null;
   private frameLen = 0;
   private frameFill = 0;
+  private frameReused = false;
   private readonly spareFrames: Buffer[] = [];
   private bufferedLen = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -105,7 +118,8 @@ export class Connection {
         const head = Buffer.concat(this.buffered, this.bufferedLen).subarray(4);
         this.buffered = [];
         this.bufferedLen = 0;
-        this.frame = this.spareFrames.pop() ?? Buffer.allocUnsafeSlow(MAX_PDU);
+        this.frameReused = isLoneWrite(head);
+        this.frame = this.frameReused ? (this.spareFrames.pop() ?? Buffer.allocUnsafeSlow(MAX_PDU)) : Buffer.allocUnsafeSlow(len);
         this.frameLen = len;
         this.frameFill = 0;
         const rest = this.fillFrame(head);
@@ -133,7 +147,7 @@ export class Connection {
     this.frameFill += n;
     if (this.frameFill === this.frameLen) {
       this.frame = null;
-      this.enqueue(frame.subarray(0, this.frameLen), frame);
+      this.enqueue(frame.subarray(0, this.frameLen), this.frameReused ? frame : null);
     }
     return d.subarray(n);
   }
@@ -141,23 +155,21 @@ export class Connection {
   /**
    * Queues a PDU. Requests run one after another, except a lone READ or WRITE: it starts in turn but the
    * next request does not wait for it (the Vfs orders calls on one file), so transfers overlap disk and network.
+   * `frame`, the buffer of a lone WRITE, serves the next large frame once the WRITE is handled.
    */
   private enqueue(pdu: Buffer, frame: Buffer | null): void {
-    const lone = pdu.length >= 64 && pdu.readUInt32LE(0) === 0x424d53fe && pdu.readUInt32LE(20) === 0;
+    const lone = pdu.length >= 64 && pdu.readUInt32LE(0) === SMB2_MAGIC && pdu.readUInt32LE(20) === 0;
     const command = lone ? pdu.readUInt16LE(12) : -1;
-    // A lone WRITE is done with its bytes when it is handled (the Vfs copies what it keeps), so its frame
-    // buffer serves the next large frame; any other request may keep pieces of its PDU, so its buffer is left to GC.
-    const reuse = frame !== null && command === 0x09;
     const run = () =>
       this.dispatch(this, pdu)
         .then(() => {
-          if (reuse && this.spareFrames.length < SPARE_FRAMES) this.spareFrames.push(frame);
+          if (frame && this.spareFrames.length < SPARE_FRAMES) this.spareFrames.push(frame);
         })
         .catch((err) => {
           this.ctx.log.error({ err, remote: this.remote }, 'SMB request failed; closing connection');
           this.destroy();
         });
-    if (command !== 0x08 && command !== 0x09) {
+    if (command !== 0x08 && command !== WRITE) {
       this.chain = this.chain.then(async () => {
         await Promise.all(this.inflight);
         await run();
