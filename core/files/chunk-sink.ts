@@ -14,7 +14,7 @@ const MAX_INFLIGHT = 6;
 /** Bytes gathered before they are handed to the worker. */
 const POST_BYTES = 1024 * 1024;
 /** Bytes a stream may have taken and not yet stored before `push` waits. */
-const UNSTORED_LIMIT = 8 * 1024 * 1024;
+const UNSTORED_LIMIT = 16 * 1024 * 1024;
 
 /** A stream being chunked and stored. Contract: after a store fails, every later call rejects with that failure. */
 export class ChunkSink {

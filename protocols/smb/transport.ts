@@ -7,6 +7,10 @@ import type { Open, ServerConfig, Session } from './state.ts';
 
 /** Largest PDU accepted: the largest WRITE plus headroom. */
 const MAX_PDU = 8 * 1024 * 1024 + 64 * 1024;
+/** Frames this large are received into a frame buffer as they arrive (a lone WRITE's is reused). */
+const LARGE_FRAME = 256 * 1024;
+/** Frame buffers a connection keeps for reuse. */
+const SPARE_FRAMES = 2;
 
 /** A pending asynchronous request (CHANGE_NOTIFY, or a CREATE waiting for breaks) awaiting its final response. */
 export interface AsyncRequest {
@@ -17,6 +21,18 @@ export interface AsyncRequest {
   treeId: number;
   openId: bigint;
   encrypted: boolean;
+}
+
+const SMB2_MAGIC = 0x424d53fe;
+const WRITE = 0x09;
+
+/**
+ * True when `pdu` (or its start) is a single plain WRITE: once handled it holds no piece of its buffer
+ * (the Vfs copies what it keeps), so the buffer can take the next large frame. Any other request may keep
+ * pieces of its PDU, and its buffer is left to the garbage collector.
+ */
+function isLoneWrite(pdu: Buffer): boolean {
+  return pdu.length >= 64 && pdu.readUInt32LE(0) === SMB2_MAGIC && pdu.readUInt32LE(20) === 0 && pdu.readUInt16LE(12) === WRITE;
 }
 
 /** One client connection: framing, negotiated state, sessions and opens. */
@@ -40,6 +56,12 @@ export class Connection {
   private readonly nonceBase = randomBytes(4);
   private nonceCounter = 0n;
   private buffered: Buffer[] = [];
+  /** The large frame being received straight into a buffer of its own, and how much of it has arrived. */
+  private frame: Buffer | null = null;
+  private frameLen = 0;
+  private frameFill = 0;
+  private frameReused = false;
+  private readonly spareFrames: Buffer[] = [];
   private bufferedLen = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly inflight = new Set<Promise<void>>();
@@ -79,8 +101,11 @@ export class Connection {
   }
 
   private onData(d: Buffer): void {
-    this.buffered.push(d);
-    this.bufferedLen += d.length;
+    if (this.frame) d = this.fillFrame(d);
+    if (d.length > 0) {
+      this.buffered.push(d);
+      this.bufferedLen += d.length;
+    }
     while (this.bufferedLen >= 4 && !this.closed) {
       if (this.buffered[0]!.length < 4) this.buffered = [Buffer.concat(this.buffered, this.bufferedLen)];
       const len = this.buffered[0]!.readUInt32BE(0);
@@ -89,29 +114,62 @@ export class Connection {
         this.destroy();
         return;
       }
+      if (len >= LARGE_FRAME) {
+        const head = Buffer.concat(this.buffered, this.bufferedLen).subarray(4);
+        this.buffered = [];
+        this.bufferedLen = 0;
+        this.frameReused = isLoneWrite(head);
+        this.frame = this.frameReused ? (this.spareFrames.pop() ?? Buffer.allocUnsafeSlow(MAX_PDU)) : Buffer.allocUnsafeSlow(len);
+        this.frameLen = len;
+        this.frameFill = 0;
+        const rest = this.fillFrame(head);
+        if (rest.length > 0) {
+          this.buffered = [rest];
+          this.bufferedLen = rest.length;
+        }
+        continue;
+      }
       if (this.bufferedLen < 4 + len) return;
       const all = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered, this.bufferedLen);
       const pdu = all.subarray(4, 4 + len);
       const rest = all.subarray(4 + len);
       this.buffered = rest.length ? [rest] : [];
       this.bufferedLen = rest.length;
-      this.enqueue(pdu);
+      this.enqueue(pdu, null);
     }
+  }
+
+  /** Copies received bytes into the large frame being assembled; returns the bytes after it. */
+  private fillFrame(d: Buffer): Buffer {
+    const frame = this.frame!;
+    const n = Math.min(d.length, this.frameLen - this.frameFill);
+    d.copy(frame, this.frameFill, 0, n);
+    this.frameFill += n;
+    if (this.frameFill === this.frameLen) {
+      this.frame = null;
+      this.enqueue(frame.subarray(0, this.frameLen), this.frameReused ? frame : null);
+    }
+    return d.subarray(n);
   }
 
   /**
    * Queues a PDU. Requests run one after another, except a lone READ or WRITE: it starts in turn but the
    * next request does not wait for it (the Vfs orders calls on one file), so transfers overlap disk and network.
+   * `frame`, the buffer of a lone WRITE, serves the next large frame once the WRITE is handled.
    */
-  private enqueue(pdu: Buffer): void {
-    const run = () =>
-      this.dispatch(this, pdu).catch((err) => {
-        this.ctx.log.error({ err, remote: this.remote }, 'SMB request failed; closing connection');
-        this.destroy();
-      });
-    const lone = pdu.length >= 64 && pdu.readUInt32LE(0) === 0x424d53fe && pdu.readUInt32LE(20) === 0;
+  private enqueue(pdu: Buffer, frame: Buffer | null): void {
+    const lone = pdu.length >= 64 && pdu.readUInt32LE(0) === SMB2_MAGIC && pdu.readUInt32LE(20) === 0;
     const command = lone ? pdu.readUInt16LE(12) : -1;
-    if (command !== 0x08 && command !== 0x09) {
+    const run = () =>
+      this.dispatch(this, pdu)
+        .then(() => {
+          if (frame && this.spareFrames.length < SPARE_FRAMES) this.spareFrames.push(frame);
+        })
+        .catch((err) => {
+          this.ctx.log.error({ err, remote: this.remote }, 'SMB request failed; closing connection');
+          this.destroy();
+        });
+    if (command !== 0x08 && command !== WRITE) {
       this.chain = this.chain.then(async () => {
         await Promise.all(this.inflight);
         await run();

@@ -18,7 +18,7 @@ export async function write(call: Call): Promise<Reply> {
   const rawOffset = r.u64(BODY + 8);
   const open = openAt(call, BODY + 16);
   if (open.pipe) {
-    open.pipe.write(data);
+    open.pipe.write(Buffer.from(data)); // the request's buffer is reused for the next large frame
   } else {
     if (!open.file || open.isDir) throw new NtStatusError(Status.INVALID_DEVICE_REQUEST, 'write to a directory');
     if (!open.writable) throw new NtStatusError(Status.ACCESS_DENIED, 'file not opened for writing');

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # smbtorture.sh — runs Samba's smbtorture SMB2 suites against strata's SMB server on a fresh archive and
 # compares the failures with test/smb/smbtorture-known-failures.txt. Exits 1 on a failure that is not
-# listed (a regression); prints tests that now pass so the list can shrink. Takes about 10 minutes (oplock
+# listed (a regression); prints tests that now pass so the list can shrink. Takes several minutes (oplock
 # and lease suites wait for break timeouts), so it is not part of `npm test`. Needs Debian's samba-testsuite.
 #
 #   bash test/smb/smbtorture.sh [--update]
@@ -13,32 +13,53 @@ SUITES=(smb2.connect smb2.dir smb2.read smb2.rw smb2.getinfo smb2.setinfo smb2.r
   smb2.credits smb2.session smb2.tcon smb2.lock smb2.ioctl.shadow_copy smb2.oplock smb2.lease smb2.notify)
 command -v smbtorture >/dev/null || { echo "smbtorture not found: apt-get install -y samba-testsuite" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/strata-torture.XXXXXX)
-SPID=""
-cleanup() { [[ -n $SPID ]] && kill "$SPID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  for f in "$WORK"/pid*; do [[ -e $f ]] && { kill "$(cat "$f")" 2>/dev/null || true; }; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 export STRATA_PASSWORD=torture STRATA_LOG_LEVEL=warn
-node "$ROOT/bin/strata.js" init "$WORK/ar" >/dev/null 2>&1
-PORT=$((20000 + RANDOM % 20000))
-node "$ROOT/bin/strata.js" serve "$WORK/ar" --smb 127.0.0.1:$PORT --user torture:torture-pw >"$WORK/server.log" 2>&1 &
-SPID=$!
-for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
-# run SUITE TIMEOUT LABEL: one smbtorture run, its result lines prefixed with LABEL.
+# The oplock, lease and notify suites mostly wait (for break timeouts, for notifications): each runs
+# beside the others, each group against a server and archive of its own (suites reuse file names).
+GROUPS_OF_SUITES=(smb2.oplock smb2.lease smb2.notify "${SUITES[*]}")
+GROUPS_OF_SUITES[3]=${GROUPS_OF_SUITES[3]/smb2.oplock smb2.lease smb2.notify/}
+# run PORT SUITE TIMEOUT LABEL: one smbtorture run, its result lines prefixed with LABEL.
 run() {
-  timeout "$2" smbtorture //127.0.0.1/share -p $PORT -U torture%torture-pw "$1" 2>&1 |
-    grep -E '^(success|failure|error|skip):' | sed "s/ \[.*//; s/^/$3 /" || true
+  timeout "$3" smbtorture //127.0.0.1/share -p "$1" -U torture%torture-pw "$2" 2>&1 |
+    grep -E '^(success|failure|error|skip):' | sed "s/ \[.*//; s/^/$4 /" || true
 }
-for s in "${SUITES[@]}"; do
-  if [[ $s == smb2.notify || $s == smb2.compound ]]; then
-    # A test waiting for a notification that never comes hangs: run each alone, a timeout counts as an error.
-    for t in $(smbtorture --list 2>/dev/null | sed -n "s/^${s//./\\.}\\.\\([^.]*\\)\\..*/\\1/p"); do
-      out=$(run "$s.$t" 60 "$s")
-      if [[ -n $out ]]; then echo "$out"; else echo "$s error: $t"; fi
-    done
-  else
-    run "$s" 300 "$s"
-  fi
-done >"$WORK/results.txt"
-kill -0 "$SPID" || { echo "strata died during smbtorture" >&2; exit 1; }
+# run_group N SUITES...: starts server N on a fresh archive, runs the suites, checks the server survived.
+run_group() {
+  local n=$1 port=$((20000 + RANDOM % 20000)) pid; shift
+  node "$ROOT/bin/strata.js" init "$WORK/ar$n" >/dev/null 2>&1
+  node "$ROOT/bin/strata.js" serve "$WORK/ar$n" --smb 127.0.0.1:$port --user torture:torture-pw >"$WORK/server$n.log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$WORK/pid$n"
+  for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+  for s in "$@"; do
+    if [[ $s == smb2.notify || $s == smb2.compound ]]; then
+      # A test waiting for a notification that never comes hangs: run each alone, a timeout counts as an error.
+      for t in $(smbtorture --list 2>/dev/null | sed -n "s/^${s//./\\.}\\.\\([^.]*\\)\\..*/\\1/p"); do
+        out=$(run "$port" "$s.$t" 60 "$s")
+        if [[ -n $out ]]; then echo "$out"; else echo "$s error: $t"; fi
+      done
+    else
+      run "$port" "$s" 300 "$s"
+    fi
+  done >"$WORK/results$n.txt"
+  kill -0 "$pid" || { echo "strata died during smbtorture (group $n: $*)" >&2; return 1; }
+  kill "$pid"
+}
+status=0 runners=()
+for n in "${!GROUPS_OF_SUITES[@]}"; do
+  # shellcheck disable=SC2086 # the group is a list of suite names
+  run_group "$n" ${GROUPS_OF_SUITES[$n]} &
+  runners+=($!)
+done
+for r in "${runners[@]}"; do wait "$r" || status=1; done
+(( status == 0 )) || exit 1
+cat "$WORK"/results*.txt >"$WORK/results.txt"
 failed=$(grep -E ' (failure|error):' "$WORK/results.txt" | awk '{print $1, $3}' | sort -u)
 if [[ ${1:-} == --update ]]; then
   { sed -n '1,2p' "$KNOWN"; echo "$failed"; } >"$KNOWN.new" && mv "$KNOWN.new" "$KNOWN"
