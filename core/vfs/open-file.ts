@@ -203,6 +203,19 @@ export class OpenFile {
     this.changed(this.baseLimit, size);
   }
 
+  /**
+   * Another writer replaced the file's committed content (a streamed upload of the same path): a clean
+   * file takes what is committed now (`committed()`, read under the lock, so a flush that committed in
+   * between is not undone); unflushed writes stay, and their flush wins as the last writer.
+   */
+  resync(committed: () => { refs: ChunkRef[]; size: number } | null): Promise<void> {
+    return this.lock.run(async () => {
+      if (this.sink || this.isDirty) return;
+      const now = committed();
+      if (now) this.settle(now.refs, now.size);
+    });
+  }
+
   /** Makes `refs` (a file of `size` bytes) the whole content, with nothing unflushed. */
   private settle(refs: ChunkRef[], size: number): void {
     this.refs = refs;

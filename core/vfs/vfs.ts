@@ -279,6 +279,11 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     } finally {
       endWrite();
     }
+    // Handles open on the replaced file (another protocol's) read the new content from now on.
+    await this.open_.get(result.ino)?.resync(() => {
+      const node = this.live.tree.get(result.ino);
+      return node?.kind === 'file' ? { refs: decodeChunks(node.chunks), size: node.size } : null;
+    });
     if (this.feed.active) {
       const abs = normalized(w.names);
       this.publish({ action: created ? 'added' : 'modified', op: created ? 'create' : 'write', path: abs, kind: 'file', ino: result.ino, name: created, content: true, attributes: opts.mode !== undefined });

@@ -29,6 +29,29 @@ test('an unlinked open file stays readable through its handle', () =>
     await rejects(vfs.stat('/f'), 'ENOENT');
   }));
 
+test('a file replaced by writeFile reads as replaced through handles already open on it', () =>
+  withVfs(async (vfs) => {
+    await vfs.writeFile('/f', Buffer.from('old content'));
+    const open = await vfs.open('/f');
+    assert.is((await open.read(0, 100)).toString(), 'old content');
+    await vfs.writeFile('/f', Buffer.from('new'));
+    assert.is((await open.read(0, 100)).toString(), 'new');
+    assert.is((await open.stat()).size, 3);
+    assert.is((await read(vfs, '/f')).toString(), 'new');
+    await open.close();
+  }));
+
+test('a handle with unflushed writes keeps them over a concurrent writeFile, and its flush wins', () =>
+  withVfs(async (vfs) => {
+    await vfs.writeFile('/f', Buffer.from('0123456789'));
+    const w = await vfs.open('/f', { write: true });
+    await w.write(0, Buffer.from('AB'));
+    await vfs.writeFile('/f', Buffer.from('upload'));
+    assert.is((await w.read(0, 100)).toString(), 'AB23456789');
+    await w.close();
+    assert.is((await read(vfs, '/f')).toString(), 'AB23456789');
+  }));
+
 test('inode numbers are stable across renames and distinct', () =>
   withVfs(async (vfs) => {
     await vfs.mkdir('/a');
