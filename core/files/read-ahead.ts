@@ -16,8 +16,11 @@ export class ReadAhead {
 
   constructor(private readonly store: ObjectStore) {}
 
-  /** Notes a read of [offset, offset + length) of the file made of `refs`; fetches ahead when it continues the last one. */
-  noteRead(refs: ChunkRef[], offsets: number[], offset: number, length: number): void {
+  /**
+   * Notes a read of [offset, offset + length) of the file made of `refs`; when it continues the last one,
+   * fetches ahead once `read` (that read's own chunks) has settled, so the reader is served first.
+   */
+  noteRead(refs: ChunkRef[], offsets: number[], offset: number, length: number, read: Promise<unknown>): void {
     const end = Math.min(offset + length, offsets[refs.length]!);
     const sequential = offset === this.expected && refs === this.refs;
     this.expected = end;
@@ -27,8 +30,13 @@ export class ReadAhead {
       return;
     }
     const until = end + Math.max(WINDOW, 2 * length);
-    let i = Math.max(this.fetchedTo, chunkAt(offsets, end));
-    for (; i < refs.length && offsets[i]! < until; i++) this.store.get(refs[i]!.id).catch(() => undefined);
-    this.fetchedTo = i;
+    const from = Math.max(this.fetchedTo, chunkAt(offsets, end));
+    let to = from;
+    while (to < refs.length && offsets[to]! < until) to++;
+    this.fetchedTo = to;
+    const fetch = () => {
+      for (let i = from; i < to; i++) this.store.get(refs[i]!.id).catch(() => undefined);
+    };
+    read.then(fetch, fetch);
   }
 }

@@ -122,8 +122,9 @@ export class OpenFile {
     // A clean file is read from the chunk list of this moment without the lock, so read-ahead
     // overlaps pack reads with verifying them (a flush replaces the list, it never changes it).
     if (!this.sink && this.dirty.empty && offset + length <= this.baseLimit) {
-      this.readAhead.noteRead(this.refs, this.offsets, offset, length);
-      return readRangeParts(this.deps.store, this.refs, this.offsets, offset, length);
+      const parts = readRangeParts(this.deps.store, this.refs, this.offsets, offset, length);
+      this.readAhead.noteRead(this.refs, this.offsets, offset, length, parts);
+      return parts;
     }
     return this.lock.run(async () => {
       await this.spill();

@@ -125,8 +125,9 @@ class SnapshotFile implements VfsFile {
 
   async readParts(offset: number, length: number): Promise<Buffer[]> {
     this.check();
-    this.readAhead.noteRead(this.refs, this.offsets, offset, length);
-    return readRangeParts(this.archive.store, this.refs, this.offsets, offset, length);
+    const parts = readRangeParts(this.archive.store, this.refs, this.offsets, offset, length);
+    this.readAhead.noteRead(this.refs, this.offsets, offset, length, parts);
+    return parts;
   }
 
   async write(): Promise<number> {

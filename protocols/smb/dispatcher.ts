@@ -159,7 +159,9 @@ async function handleOne(conn: Connection, routes: Map<number, Route>, h: Header
   const ok = status >>> 30 !== 3 || status === Status.MORE_PROCESSING_REQUIRED;
   if (!ok || status !== Status.SUCCESS) conn.ctx.log.debug({ req: requestId(conn, h), op: COMMAND_NAMES[h.command], status: `0x${status.toString(16)}`, detail }, 'SMB request not plainly successful');
   conn.ctx.observe({ protocol: 'smb', op: COMMAND_NAMES[h.command] ?? `0x${h.command.toString(16)}`, ok, ...(ok ? {} : { error: `0x${status.toString(16)}` }), seconds, bytesIn: msg.length, bytesOut: reply.body.length + (reply.data?.reduce((n, d) => n + d.length, 0) ?? 0) });
-  const credits = conn.credits.grant(h.credits);
+  // Like Windows Server 2016 and Samba: the credits charged come back, plus what was asked beyond one, so a
+  // client that asks for one more than each large READ or WRITE costs can keep several of them in flight.
+  const credits = conn.credits.grant(Math.max(1, h.creditCharge) + Math.max(1, h.credits) - 1);
   return { header: h, reply, status, credits, signer, sessionId: reply.sessionId ?? sessionId, treeId: reply.treeId ?? treeId };
 }
 
