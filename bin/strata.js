@@ -1,5 +1,13 @@
 #!/usr/bin/env node
-// Entry point: loads the TypeScript CLI through tsx so `npm ci` leaves `npx strata` runnable without a build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../cli/main.ts');
+// Entry point: runs the CLI compiled to JavaScript (bin/compile.js builds it on first use and after any
+// source change), or from source through tsx when compiling is not possible or STRATA_FROM_SOURCE is set.
+import { compiledEntry } from './compile.js';
+
+const entry = process.env.STRATA_FROM_SOURCE ? null : await compiledEntry();
+if (entry) {
+  await import(entry);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/main.ts');
+}

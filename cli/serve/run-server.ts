@@ -13,6 +13,7 @@ import { StrataServer, type FrontendSpec } from '../../core/server/server.ts';
 import { pruneArchive } from '../../core/maintenance/prune.ts';
 import { parseDuration, SnapshotScheduler } from '../../core/snapshot/scheduler.ts';
 import { takeSnapshot } from '../../core/snapshot/take-snapshot.ts';
+import { SOURCE_EXT } from '../../core/util/source-ext.ts';
 import { normalizePath } from '../../core/vfs/path.ts';
 import { parseListen } from '../../protocols/frontend.ts';
 import { cliPassword } from '../password.ts';
@@ -20,10 +21,10 @@ import { CliError } from '../context.ts';
 
 /** Where each frontend's module lives; each exports `start(ctx, options)`. */
 const MODULES: Record<string, string> = {
-  webdav: '../../protocols/webdav/index.ts',
-  ftp: '../../protocols/ftp/index.ts',
-  smb: '../../protocols/smb/index.ts',
-  mount: '../../mount/index.ts',
+  webdav: `../../protocols/webdav/index${SOURCE_EXT}`,
+  ftp: `../../protocols/ftp/index${SOURCE_EXT}`,
+  smb: `../../protocols/smb/index${SOURCE_EXT}`,
+  mount: `../../mount/index${SOURCE_EXT}`,
 };
 
 /** Options of `strata serve` (command-line flags). */

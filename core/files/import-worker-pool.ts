@@ -1,5 +1,6 @@
 // Main-thread side of the import workers: starts them, hands out files, routes their chunks back, and bounds unstored bytes.
 import type { Worker } from 'node:worker_threads';
+import { SOURCE_EXT } from '../util/source-ext.ts';
 import { startTsWorker } from '../util/ts-worker.ts';
 import type { ChunkerParams } from '../store/chunker.ts';
 import { unpackIds } from './chunk-transfer.ts';
@@ -26,7 +27,7 @@ interface Slot {
 
 /** Starts a worker running import-worker.ts. */
 function startWorker(init: WorkerInit): Worker {
-  return startTsWorker(new URL('./import-worker.ts', import.meta.url), init);
+  return startTsWorker(new URL(`./import-worker${SOURCE_EXT}`, import.meta.url), init);
 }
 
 /** A pool of threads that read and chunk files; the caller stores each chunk, then calls `release` with its length. */

@@ -2,6 +2,7 @@
 // stream of an archive; it holds the process open only while a stream is open.
 import type { Worker } from 'node:worker_threads';
 import { VfsError } from '../errors.ts';
+import { SOURCE_EXT } from '../util/source-ext.ts';
 import { startTsWorker } from '../util/ts-worker.ts';
 import { unpackIds } from './chunk-transfer.ts';
 import type { StreamReply, StreamRequest, StreamWorkerInit } from './stream-worker-protocol.ts';
@@ -64,7 +65,7 @@ export class StreamChunkWorker {
   }
 
   private start(): Worker {
-    const w = startTsWorker(new URL('./stream-worker.ts', import.meta.url), this.init);
+    const w = startTsWorker(new URL(`./stream-worker${SOURCE_EXT}`, import.meta.url), this.init);
     w.on('message', (m: StreamReply) => this.onReply(m));
     w.on('error', (err) => this.fail(w, new VfsError('EIO', 'write', undefined, `chunking worker failed: ${err.message}`)));
     w.on('exit', (code) => this.fail(w, new VfsError('EIO', 'write', undefined, `chunking worker exited (code ${code})`)));
