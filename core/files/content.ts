@@ -68,6 +68,11 @@ export async function readRange(store: ObjectStore, refs: ChunkRef[], offsets: n
   return joinParts(await readRangeParts(store, refs, offsets, offset, length));
 }
 
+/** The total length of `parts`. */
+export function partsLength(parts: readonly Uint8Array[]): number {
+  return parts.reduce((n, p) => n + p.length, 0);
+}
+
 /** One buffer holding `parts` in order (the part itself when there is one). */
 export function joinParts(parts: Buffer[]): Buffer {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);

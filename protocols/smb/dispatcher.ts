@@ -2,6 +2,7 @@
 // checks, session/tree resolution, signature checks, handler calls, and the signed/encrypted responses.
 import { isTransform, transformSessionId, decryptMessage, encryptMessage, sign, signature, type Signer } from './crypto.ts';
 import { timingSafeEqual } from 'node:crypto';
+import { partsLength } from '../../core/files/content.ts';
 import { isVfsError } from '../../core/errors.ts';
 import { toNtStatus } from './errors.ts';
 import { Command, decodeHeader, encodeResponse, errorBody, HeaderFlag, type Header } from './header.ts';
@@ -158,7 +159,7 @@ async function handleOne(conn: Connection, routes: Map<number, Route>, h: Header
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const ok = status >>> 30 !== 3 || status === Status.MORE_PROCESSING_REQUIRED;
   if (!ok || status !== Status.SUCCESS) conn.ctx.log.debug({ req: requestId(conn, h), op: COMMAND_NAMES[h.command], status: `0x${status.toString(16)}`, detail }, 'SMB request not plainly successful');
-  conn.ctx.observe({ protocol: 'smb', op: COMMAND_NAMES[h.command] ?? `0x${h.command.toString(16)}`, ok, ...(ok ? {} : { error: `0x${status.toString(16)}` }), seconds, bytesIn: msg.length, bytesOut: reply.body.length + (reply.data?.reduce((n, d) => n + d.length, 0) ?? 0) });
+  conn.ctx.observe({ protocol: 'smb', op: COMMAND_NAMES[h.command] ?? `0x${h.command.toString(16)}`, ok, ...(ok ? {} : { error: `0x${status.toString(16)}` }), seconds, bytesIn: msg.length, bytesOut: reply.body.length + partsLength(reply.data ?? []) });
   // Like Windows Server 2016 and Samba: the credits charged come back, plus what was asked beyond one, so a
   // client that asks for one more than each large READ or WRITE costs can keep several of them in flight.
   const credits = conn.credits.grant(Math.max(1, h.creditCharge) + Math.max(1, h.credits) - 1);
@@ -214,7 +215,7 @@ function send(conn: Connection, built: Built[], encSession: Session | null): voi
     );
     let parts = b.reply.data?.length ? [head, ...b.reply.data] : [head];
     if (!last) {
-      const len = parts.reduce((n, p) => n + p.length, 0);
+      const len = partsLength(parts);
       const msg = Buffer.concat([...parts, Buffer.alloc((8 - (len % 8)) % 8)]);
       msg.writeUInt32LE(msg.length, 20);
       parts = [msg];

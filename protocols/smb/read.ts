@@ -1,4 +1,5 @@
 // READ: file data at an offset (STATUS_END_OF_FILE at or past the end), or the srvsvc pipe's pending reply.
+import { partsLength } from '../../core/files/content.ts';
 import { BODY, openAt, type Call } from './call.ts';
 import { NtStatusError, Status } from './ntstatus.ts';
 import type { Reply } from './state.ts';
@@ -19,7 +20,7 @@ export async function read(call: Call): Promise<Reply> {
   if (open.pipe) data = [open.pipe.read(length)];
   else if (open.isDir || !open.file) throw new NtStatusError(Status.INVALID_DEVICE_REQUEST, 'read of a directory');
   else data = await open.file.readParts(offset, length);
-  const got = data.reduce((n, d) => n + d.length, 0);
+  const got = partsLength(data);
   if (got === 0 && length > 0) throw new NtStatusError(Status.END_OF_FILE);
   if (got < minimum) throw new NtStatusError(Status.END_OF_FILE);
   open.position = offset + got;

@@ -1,4 +1,5 @@
 // Direct TCP transport ([MS-SMB2] 2.1): 4-byte big-endian length framing and the per-connection state.
+import { partsLength } from '../../core/files/content.ts';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FrontendContext } from '../frontend.ts';
@@ -26,13 +27,9 @@ export interface AsyncRequest {
 const SMB2_MAGIC = 0x424d53fe;
 const WRITE = 0x09;
 
-/**
- * True when `pdu` (or its start) is a single plain WRITE: once handled it holds no piece of its buffer
- * (the Vfs copies what it keeps), so the buffer can take the next large frame. Any other request may keep
- * pieces of its PDU, and its buffer is left to the garbage collector.
- */
-function isLoneWrite(pdu: Buffer): boolean {
-  return pdu.length >= 64 && pdu.readUInt32LE(0) === SMB2_MAGIC && pdu.readUInt32LE(20) === 0 && pdu.readUInt16LE(12) === WRITE;
+/** The command of `pdu` (or its start) when it is a single plain SMB2 request (not compounded, not encrypted), else -1. */
+function loneCommand(pdu: Buffer): number {
+  return pdu.length >= 64 && pdu.readUInt32LE(0) === SMB2_MAGIC && pdu.readUInt32LE(20) === 0 ? pdu.readUInt16LE(12) : -1;
 }
 
 /** One client connection: framing, negotiated state, sessions and opens. */
@@ -118,7 +115,9 @@ export class Connection {
         const head = Buffer.concat(this.buffered, this.bufferedLen).subarray(4);
         this.buffered = [];
         this.bufferedLen = 0;
-        this.frameReused = isLoneWrite(head);
+        // A lone WRITE holds no piece of its buffer once handled (the Vfs copies what it keeps), so the
+        // buffer can take the next large frame; any other request may keep pieces of its PDU.
+        this.frameReused = loneCommand(head) === WRITE;
         this.frame = this.frameReused ? (this.spareFrames.pop() ?? Buffer.allocUnsafeSlow(MAX_PDU)) : Buffer.allocUnsafeSlow(len);
         this.frameLen = len;
         this.frameFill = 0;
@@ -158,8 +157,7 @@ export class Connection {
    * `frame`, the buffer of a lone WRITE, serves the next large frame once the WRITE is handled.
    */
   private enqueue(pdu: Buffer, frame: Buffer | null): void {
-    const lone = pdu.length >= 64 && pdu.readUInt32LE(0) === SMB2_MAGIC && pdu.readUInt32LE(20) === 0;
-    const command = lone ? pdu.readUInt16LE(12) : -1;
+    const command = loneCommand(pdu);
     const run = () =>
       this.dispatch(this, pdu)
         .then(() => {
@@ -202,7 +200,7 @@ export class Connection {
   send(...parts: Buffer[]): void {
     if (this.closed) return;
     const len = Buffer.alloc(4);
-    len.writeUInt32BE(parts.reduce((n, p) => n + p.length, 0), 0);
+    len.writeUInt32BE(partsLength(parts), 0);
     this.socket.cork();
     this.socket.write(len);
     for (const p of parts) this.socket.write(p);

@@ -1,5 +1,6 @@
 // GET and HEAD: files streamed from the Vfs with Range (single, suffix, 416), conditional
 // requests, strong ETags and Last-Modified; collections answer with an HTML listing.
+import { partsLength } from '../../core/files/content.ts';
 import type { Stat, VfsFile } from '../../core/vfs/types.ts';
 import { HttpError } from './errors.ts';
 import { sendListing } from './html-listing.ts';
@@ -88,7 +89,7 @@ async function streamFile(r: DavRequest, file: VfsFile, from: number, to: number
   while (queue.length > 0) {
     const piece = queue.shift()!;
     const parts = await piece.read;
-    if (parts.reduce((n, p) => n + p.length, 0) !== piece.length) throw new HttpError(500, 'file shrank while being read');
+    if (partsLength(parts) !== piece.length) throw new HttpError(500, 'file shrank while being read');
     fill();
     r.bytesOut += piece.length;
     let flowing = true;

@@ -1,4 +1,5 @@
 // Downloads: RETR, from the REST offset when one was given, read ahead one piece while the last is sent.
+import { partsLength } from '../../../core/files/content.ts';
 import type { Session } from '../session.ts';
 import { finishSending, sendChunk } from '../transfer.ts';
 import { FtpFail, required, type CommandTable } from './types.ts';
@@ -20,7 +21,7 @@ async function retr(s: Session, arg: string): Promise<void> {
       try {
         while (next) {
           const parts = await next;
-          const got = parts.reduce((n, p) => n + p.length, 0);
+          const got = partsLength(parts);
           offset += got;
           next = got > 0 && offset < size ? file.readParts(offset, Math.min(PIECE, size - offset)) : null;
           if (got === 0) break;
