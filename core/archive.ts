@@ -53,6 +53,11 @@ export class Archive {
 
   private streamWorker: StreamChunkWorker | null = null;
 
+  /** The metadata environment's directory (meta/). */
+  get metaPath(): string {
+    return join(this.dir, 'meta');
+  }
+
   /** Creates a new archive in `dir` (which must be absent or empty). */
   static async init(dir: string, opts: InitOptions = {}): Promise<void> {
     await mkdir(dir, { recursive: true });

@@ -9,9 +9,14 @@ export function ownedBuffer(chunk: Uint8Array): ArrayBuffer {
 
 /** The ids of `chunks`, packed back to back (ID_BYTES each) in one transferable buffer. */
 export function packIds(hasher: IdHasher, chunks: Buffer[]): ArrayBuffer {
-  const ids = Buffer.allocUnsafeSlow(chunks.length * ID_BYTES);
-  chunks.forEach((c, i) => hasher.id(c).copy(ids, i * ID_BYTES));
-  return ids.buffer as ArrayBuffer;
+  return packIdList(chunks.map((c) => hasher.id(c)));
+}
+
+/** `ids` (ID_BYTES each) packed back to back in one transferable buffer. */
+export function packIdList(ids: Buffer[]): ArrayBuffer {
+  const packed = Buffer.allocUnsafeSlow(ids.length * ID_BYTES);
+  ids.forEach((id, i) => id.copy(packed, i * ID_BYTES));
+  return packed.buffer as ArrayBuffer;
 }
 
 /** The `count` ids packed by packIds. */

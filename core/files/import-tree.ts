@@ -101,7 +101,8 @@ export async function importTree(archive: Archive, src: string, to: string, onPr
   const srcStat = lstatSync(src, { bigint: true });
   if (!srcStat.isDirectory()) throw new Error(`${src} is not a directory`);
   const progress: ImportProgress = { files: 0, dirs: 0, bytes: 0, addedBytes: 0, skipped: 0 };
-  const chunking = new ChunkingPool(archive.chunkerParams, archive.gearTable, archive.keys?.idKey ?? null, WORKERS, INFLIGHT_BYTES);
+  const encoding = { params: archive.chunkerParams, gear: archive.gearTable, idKey: archive.keys?.idKey ?? null, dataKey: archive.keys?.dataKey ?? null, metaPath: archive.metaPath };
+  const chunking = new ChunkingPool(encoding, WORKERS, INFLIGHT_BYTES);
   const storer = new ChunkStorer(archive.store, chunking, PUT_WINDOW_BYTES, MAX_PUTS);
   const pool = new TaskPool(FILE_CONCURRENCY);
   let batch: Mutation[] = [];

@@ -2,16 +2,33 @@
 import type { Worker } from 'node:worker_threads';
 import { SOURCE_EXT } from '../util/source-ext.ts';
 import { startTsWorker } from '../util/ts-worker.ts';
-import type { ChunkerParams } from '../store/chunker.ts';
 import { unpackIds } from './chunk-transfer.ts';
-import type { ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
+import type { ChunkForm, ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
+
+/** A chunk as it arrives from a worker: its id and bytes, plain (form null) or encoded as `form` says. */
+export interface ArrivedChunk {
+  id: Buffer;
+  bytes: Buffer;
+  form: ChunkForm;
+}
+
+/** Bytes of the file a chunk covers. */
+export function rawLength(c: ArrivedChunk): number {
+  return c.form ? c.form.rawLength : c.bytes.length;
+}
+
+/** What the workers need of the archive: chunker, keys and where its metadata lives. */
+export type PoolArchive = Pick<WorkerInit, 'params' | 'gear' | 'idKey' | 'dataKey' | 'metaPath'>;
+
+/** How long a closing worker has to close its metadata environment before it is terminated. */
+const CLOSE_GRACE_MS = 1000;
 
 interface Job {
   path: string;
   /** Bytes still expected from the worker (from the file's size when it was listed). */
   left: number;
   slot: Slot;
-  onChunk: (chunk: Buffer, id: Buffer) => void;
+  onChunk: (chunk: ArrivedChunk) => void;
   resolve: (size: number) => void;
   reject: (err: Error) => void;
 }
@@ -23,6 +40,8 @@ interface Slot {
   outbox: ChunkRequest[];
   /** Bytes of queued files this worker has not sent yet: new files go to the least loaded worker. */
   load: number;
+  /** Resolves when the thread has exited. */
+  exited: Promise<void>;
 }
 
 /** Starts a worker running import-worker.ts. */
@@ -30,7 +49,7 @@ function startWorker(init: WorkerInit): Worker {
   return startTsWorker(new URL(`./import-worker${SOURCE_EXT}`, import.meta.url), init);
 }
 
-/** A pool of threads that read and chunk files; the caller stores each chunk, then calls `release` with its length. */
+/** A pool of threads that read, chunk and encode files; the caller stores each chunk, then calls `release` with its byte length. */
 export class ChunkingPool {
   private readonly slots: Slot[] = [];
   private readonly jobs = new Map<number, Job>();
@@ -39,11 +58,13 @@ export class ChunkingPool {
   private broken: Error | null = null;
 
   /** Starts `size` workers; they pause reading while more than `limit` chunk bytes are unreleased. */
-  constructor(params: ChunkerParams, gear: Uint32Array, idKey: Uint8Array | null, size: number, private readonly limit: number) {
+  constructor(archive: PoolArchive, size: number, private readonly limit: number) {
     const shared = new SharedArrayBuffer(4);
     this.budget = new Int32Array(shared);
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: startWorker({ params, gear, idKey, budget: shared, limit }), jobs: new Set(), outbox: [], load: 0 };
+      const worker = startWorker({ ...archive, budget: shared, limit });
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      const slot: Slot = { worker, jobs: new Set(), outbox: [], load: 0, exited };
       slot.worker.on('message', (replies: WorkerReply[]) => replies.forEach((m) => this.onReply(m)));
       slot.worker.on('error', (err) => this.fail(slot, new Error(`import worker failed: ${err.message}`)));
       slot.worker.on('exit', (code) => this.fail(slot, new Error(`import worker exited (code ${code})`)));
@@ -52,7 +73,7 @@ export class ChunkingPool {
   }
 
   /** Chunks the file at `path` (about `sizeHint` bytes) in a worker, calling `onChunk` in file order; resolves with its size. */
-  chunkFile(path: string, sizeHint: number, onChunk: (chunk: Buffer, id: Buffer) => void): Promise<number> {
+  chunkFile(path: string, sizeHint: number, onChunk: (chunk: ArrivedChunk) => void): Promise<number> {
     if (this.broken) return Promise.reject(this.broken);
     const slot = this.slots.reduce((a, b) => (b.load < a.load ? b : a));
     const job = this.nextJob++;
@@ -70,10 +91,15 @@ export class ChunkingPool {
     if (before > this.limit && before - bytes <= this.limit) Atomics.notify(this.budget, 0);
   }
 
-  /** Stops every worker. */
+  /** Stops every worker: each closes its metadata environment and exits (terminated if it has not within a second). */
   async close(): Promise<void> {
     this.broken ??= new Error('import workers closed');
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map(async ({ worker, exited }) => {
+      worker.postMessage({ close: true });
+      const timer = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    }));
   }
 
   private onReply(m: WorkerReply): void {
@@ -86,10 +112,11 @@ export class ChunkingPool {
     }
     const ids = unpackIds(m.ids, m.chunks.length);
     m.chunks.forEach((ab, i) => {
-      const take = Math.min(job.left, ab.byteLength);
+      const chunk: ArrivedChunk = { id: ids[i]!, bytes: Buffer.from(ab), form: m.forms[i] ?? null };
+      const take = Math.min(job.left, rawLength(chunk));
       job.left -= take;
       job.slot.load -= take;
-      job.onChunk(Buffer.from(ab), ids[i]!);
+      job.onChunk(chunk);
     });
     if (m.size !== undefined) {
       this.finish(m.job, job);

@@ -7,10 +7,19 @@ export interface WorkerInit {
   gear: Uint32Array;
   /** The archive's id key (keyed BLAKE3) when it is encrypted, else null (plain BLAKE3). */
   idKey: Uint8Array | null;
+  /** The archive's data key when it is encrypted, else null: chunks not yet stored are sealed here. */
+  dataKey: Uint8Array | null;
+  /** The metadata environment (meta/), opened read-only to skip encoding chunks the index already holds. */
+  metaPath: string;
   /** Int32Array[1] over this: bytes handed to the main thread and not yet released by it. */
   budget: SharedArrayBuffer;
   /** A worker reads no further while the budget holds more than this many bytes. */
   limit: number;
+}
+
+/** Main thread → worker: close the metadata environment and exit. */
+export interface WorkerClose {
+  close: true;
 }
 
 /** Main thread → worker (in arrays, in order): chunk the file at `path`. */
@@ -19,11 +28,19 @@ export interface ChunkRequest {
   path: string;
 }
 
-/** Worker → main thread: the next chunks of job `job`, in order, with their ids (32 bytes each); `size` (the file's total bytes) marks its last batch. */
+/** How a chunk crossed: its stored form (compressed as `compression`, sealed when encrypted), or null for its plain bytes. */
+export type ChunkForm = { compression: number; rawLength: number } | null;
+
+/**
+ * Worker → main thread: the next chunks of job `job`, in order, with their ids (32 bytes each) and forms;
+ * `size` (the file's total bytes) marks its last batch. A chunk the index already held when the worker
+ * looked (or that the worker encoded earlier) comes plain; any other comes encoded, ready to append.
+ */
 export interface ChunkBatch {
   job: number;
   chunks: ArrayBuffer[];
   ids: ArrayBuffer;
+  forms: ChunkForm[];
   size?: number;
 }
 

@@ -3,7 +3,7 @@ import type { ChunkRef } from '../meta/inode.ts';
 import type { ObjectStore, PutResult } from '../store/object-store.ts';
 import { BlobType } from '../store/pack-format.ts';
 import type { StoredContent } from './content.ts';
-import type { ChunkingPool } from './import-worker-pool.ts';
+import { rawLength, type ArrivedChunk, type ChunkingPool } from './import-worker-pool.ts';
 
 const NO_ID = Buffer.alloc(0);
 
@@ -32,10 +32,10 @@ export class ChunkStorer {
     let addedBytes = 0;
     let size: number;
     try {
-      size = await this.pool.chunkFile(path, sizeHint, (chunk, id) => {
-        const ref: ChunkRef = { id: NO_ID, length: chunk.length };
+      size = await this.pool.chunkFile(path, sizeHint, (chunk) => {
+        const ref: ChunkRef = { id: NO_ID, length: rawLength(chunk) };
         refs.push(ref);
-        const stored = this.put(chunk, id).then((r) => {
+        const stored = this.put(chunk).then((r) => {
           ref.id = r.id;
           if (r.added) addedBytes += r.storedLength;
         });
@@ -50,15 +50,19 @@ export class ChunkStorer {
   }
 
   /** Puts one chunk once the window has room for it. */
-  private async put(chunk: Buffer, id: Buffer): Promise<PutResult> {
-    if (this.waiting.length === 0 && this.fits(chunk.length)) this.enter(chunk.length);
-    else await new Promise<void>((wake) => this.waiting.push({ bytes: chunk.length, wake }));
+  private async put(chunk: ArrivedChunk): Promise<PutResult> {
+    const bytes = chunk.bytes.length;
+    if (this.waiting.length === 0 && this.fits(bytes)) this.enter(bytes);
+    else await new Promise<void>((wake) => this.waiting.push({ bytes, wake }));
     try {
-      return await this.store.put(BlobType.Data, chunk, id);
+      const { id, form } = chunk;
+      return await (form
+        ? this.store.putEncoded(BlobType.Data, { id, stored: chunk.bytes, compression: form.compression, rawLength: form.rawLength })
+        : this.store.put(BlobType.Data, chunk.bytes, id));
     } finally {
       this.running--;
-      this.runningBytes -= chunk.length;
-      this.pool.release(chunk.length);
+      this.runningBytes -= bytes;
+      this.pool.release(bytes);
       // Admit waiting chunks in order; each enters before it wakes, so nothing overtakes it.
       for (let w = this.waiting[0]; w && this.fits(w.bytes); w = this.waiting[0]) {
         this.waiting.shift();

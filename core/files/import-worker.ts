@@ -1,20 +1,30 @@
-// Import worker thread: reads whole files, cuts them into content-defined chunks and computes their ids, handing each chunk's bytes to the main thread without copying.
+// Import worker thread: reads whole files, cuts them into content-defined chunks, computes their ids and
+// encodes (compresses, seals) the chunks the index does not hold yet, handing each to the main thread without copying.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { openMetaDb } from '../meta/db.ts';
+import { BlobCodec } from '../store/blob-codec.ts';
 import { Chunker } from '../store/chunker.ts';
-import { archiveHasher } from '../store/hash.ts';
-import { ownedBuffer, packIds } from './chunk-transfer.ts';
-import type { ChunkFailure, ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
+import { archiveHasher, hex } from '../store/hash.ts';
+import { BlobType } from '../store/pack-format.ts';
+import { ownedBuffer, packIdList } from './chunk-transfer.ts';
+import type { ChunkFailure, ChunkForm, ChunkRequest, WorkerClose, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
 
 /** Bytes read from a file at a time. */
 const PIECE_BYTES = 1024 * 1024;
 /** Chunk bytes gathered before they are posted. */
 const FLUSH_BYTES = 4 * 1024 * 1024;
+/** Chunk bytes being encoded at once, at most (plus one piece). */
+const MAX_ENCODING_BYTES = 8 * 1024 * 1024;
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const budget = new Int32Array(init.budget);
 const hasher = archiveHasher(init.idKey);
+const codec = new BlobCodec(hasher, init.dataKey ? Buffer.from(init.dataKey) : null);
+const meta = openMetaDb(init.metaPath, true);
+/** Ids this worker encoded: a repeat within the import crosses plain, and the main thread finds it stored. */
+const encoded = new Set<string>();
 const piece = Buffer.allocUnsafe(PIECE_BYTES);
 let chunker = new Chunker(init.params, init.gear);
 
@@ -32,35 +42,97 @@ function flush(): void {
   outboxBytes = 0;
 }
 
-/** Blocks this thread while the main thread holds more than the limit of unstored chunk bytes (after posting what it waits for). */
-function waitForBudget(): void {
-  if (Atomics.load(budget, 0) <= init.limit) return;
-  flush();
-  for (let v = Atomics.load(budget, 0); v > init.limit; v = Atomics.load(budget, 0)) Atomics.wait(budget, 0, v, 1000);
+/** Atomics.waitAsync (Node 20 has it; the ES2022 library this project compiles against does not declare it). */
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): { value: Promise<string> | string } }).waitAsync;
+
+/** Waits while the main thread holds more than the limit of unstored chunk bytes (after posting what it waits for). */
+async function waitForBudget(): Promise<void> {
+  for (let v = Atomics.load(budget, 0); v > init.limit; v = Atomics.load(budget, 0)) {
+    flush();
+    await waitAsync(budget, 0, v, 1000).value;
+  }
 }
 
-/** Queues chunks of `job` (and its size, when they are its last) for the main thread, counting them against the budget. */
-function send(job: number, chunks: Buffer[], size?: number): void {
-  if (chunks.length === 0 && size === undefined) return;
+/** A chunk ready to cross: its id, the bytes that cross and how they are stored. */
+interface Prepared {
+  id: Buffer;
+  bytes: Buffer;
+  form: ChunkForm;
+}
+
+/** Encodes `raw` unless the index (or this worker, earlier) already has it: the main thread then only appends. */
+async function prepare(raw: Buffer): Promise<Prepared> {
+  const id = hasher.id(raw);
+  const key = hex(id);
+  if (encoded.has(key) || meta.blobs.doesExist(id)) return { id, bytes: raw, form: null };
+  encoded.add(key);
+  const enc = await codec.encode(BlobType.Data, id, raw);
+  return { id, bytes: enc.stored, form: { compression: enc.compression, rawLength: raw.length } };
+}
+
+/** Moves prepared chunks of `job` (and its size, when they are its last) to the outbox, counting them against the budget. */
+function post(job: number, prepared: Prepared[], size?: number): void {
   let bytes = 0;
-  const ids = packIds(hasher, chunks);
-  const buffers = chunks.map((c) => {
-    bytes += c.length;
-    return ownedBuffer(c);
+  const buffers = prepared.map((p) => {
+    bytes += p.bytes.length;
+    return ownedBuffer(p.bytes);
   });
+  const ids = packIdList(prepared.map((p) => p.id));
+  const forms = prepared.map((p) => p.form);
   Atomics.add(budget, 0, bytes);
-  outbox.push(size === undefined ? { job, chunks: buffers, ids } : { job, chunks: buffers, ids, size });
+  outbox.push(size === undefined ? { job, chunks: buffers, ids, forms } : { job, chunks: buffers, ids, forms, size });
   outboxBuffers.push(...buffers, ids);
   outboxBytes += bytes;
   if (outboxBytes >= FLUSH_BYTES) flush();
 }
 
-function chunkFile(job: number, path: string): void {
+/**
+ * Chunks being encoded, in file order: zstd runs on libuv's threads, so several pieces are encoded at
+ * once while this thread reads and cuts the next; each is posted once it and all before it are done.
+ */
+const encoding: Array<{ bytes: number; posted: Promise<void> }> = [];
+let encodingBytes = 0;
+let lastPosted: Promise<void> = Promise.resolve();
+
+/** Queues a reply behind the chunks being encoded; the outbox is flushed whenever nothing is left encoding. */
+function inOrder(bytes: number, reply: () => Promise<void>): void {
+  const posted = lastPosted.then(reply).finally(() => {
+    encoding.shift();
+    encodingBytes -= bytes;
+    if (encoding.length === 0) flush();
+  });
+  encoding.push({ bytes, posted });
+  encodingBytes += bytes;
+  lastPosted = posted;
+}
+
+/** Encodes `chunks` of `job` and posts them in order (with the file's size after its last); a failure fails the job. */
+function send(job: number, chunks: Buffer[], size?: number): void {
+  if (chunks.length === 0 && size === undefined) return;
+  const bytes = chunks.reduce((n, c) => n + c.length, 0);
+  const prepared = Promise.all(chunks.map(prepare));
+  prepared.catch(() => undefined); // reported in order below
+  inOrder(bytes, () => prepared.then((p) => post(job, p, size), (err: unknown) => fail(job, err)));
+}
+
+/** Reports job `job` failed, in order after what was sent of it. */
+function fail(job: number, err: unknown): void {
+  const failure: ChunkFailure = { job, error: err instanceof Error ? err.message : String(err) };
+  outbox.push(failure);
+}
+
+/** Waits until fewer than MAX_ENCODING_BYTES are being encoded. */
+async function waitForEncoding(): Promise<void> {
+  while (encodingBytes > MAX_ENCODING_BYTES) await encoding[0]!.posted;
+}
+
+async function chunkFile(job: number, path: string): Promise<void> {
   const fd = openSync(path, 'r');
   let size = 0;
   try {
     for (;;) {
-      waitForBudget();
+      await waitForEncoding();
+      await waitForBudget();
       const n = readSync(fd, piece, 0, PIECE_BYTES, null);
       if (n === 0) break;
       size += n;
@@ -72,15 +144,29 @@ function chunkFile(job: number, path: string): void {
   send(job, chunker.finish(), size);
 }
 
-port.on('message', (requests: ChunkRequest[]) => {
+async function chunkFiles(requests: ChunkRequest[]): Promise<void> {
   for (const { job, path } of requests) {
     try {
-      chunkFile(job, path);
+      await chunkFile(job, path);
     } catch (err) {
       chunker = new Chunker(init.params, init.gear);
-      const failure: ChunkFailure = { job, error: err instanceof Error ? err.message : String(err) };
-      outbox.push(failure);
+      inOrder(0, async () => fail(job, err));
     }
   }
-  flush();
+  if (encoding.length === 0) flush();
+}
+
+/** Files are chunked one after another: the chunker holds one file's state at a time. */
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (m: ChunkRequest[] | WorkerClose) => {
+  if ('close' in m) {
+    queue = queue.then(async () => {
+      await lastPosted;
+      await meta.env.close();
+      port.close();
+    });
+    return;
+  }
+  queue = queue.then(() => chunkFiles(m));
 });

@@ -7,6 +7,10 @@ import { BlobType } from '../store/pack-format.ts';
 import { encodeSnapshot, checkSnapshotName, type SnapshotInfo, type SnapshotRecord } from './snapshot-record.ts';
 import { encodeTree, entryFromInode, type TreeEntry } from './tree-object.ts';
 import { headSnapshotId, SnapshotCatalog } from './catalog.ts';
+import { TaskPool } from '../util/task-pool.ts';
+
+/** Tree objects being stored at once. */
+const TREE_PUTS = 32;
 
 interface PlannedTree {
   ino: number;
@@ -76,7 +80,10 @@ export async function takeSnapshot(archive: Archive, name?: string, clock: () =>
 
 async function storeSnapshot(archive: Archive, catalog: SnapshotCatalog, plan: PlannedTree[], chosen: string, rootId: Buffer, now: Date): Promise<SnapshotInfo> {
   const { tree, store } = archive;
-  for (const p of plan) await store.put(BlobType.Tree, p.bytes);
+  // Many at once: each put waits on libuv's threads for zstd, and ids are known already.
+  const puts = new TaskPool(TREE_PUTS);
+  for (const p of plan) await puts.run(async () => void (await store.put(BlobType.Tree, p.bytes, p.id)));
+  await puts.drain();
   const record: SnapshotRecord = { v: 1, name: chosen, time: now.toISOString(), tree: rootId.toString('hex'), parent: headSnapshotId(archive.db) };
   const recordBytes = encodeSnapshot(record);
   const { id } = await store.put(BlobType.Snapshot, recordBytes);

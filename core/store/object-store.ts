@@ -3,7 +3,7 @@ import { CorruptionError, fromNodeError, unwrapCommitError } from '../errors.ts'
 import type { MetaDb } from '../meta/db.ts';
 import type { PackBackend } from './backend.ts';
 import { BlobCache } from './blob-cache.ts';
-import type { BlobCodec } from './blob-codec.ts';
+import type { BlobCodec, EncodedBlob } from './blob-codec.ts';
 import { hex } from './hash.ts';
 import { decodeLocation, encodeLocation, type BlobLocation } from './location.ts';
 import { BLOB_HEADER_BYTES, decodeBlobHeader, type BlobType } from './pack-format.ts';
@@ -75,20 +75,34 @@ export class ObjectStore {
 
   /** Stores `raw` as a blob of `type` unless a blob with the same id exists; `id` when the caller computed it already (a worker thread). */
   put(type: BlobType, raw: Buffer, id = this.codec.hasher.id(raw)): Promise<PutResult> {
+    return this.admit(type, id, () => this.codec.encode(type, id, raw));
+  }
+
+  /**
+   * Stores a blob that a worker thread encoded already (with this archive's codec) unless a blob with
+   * the same id exists. Repeats and blobs prune is about to delete come plain through `put` instead:
+   * only a blob whose stored copy would be kept should be encoded ahead.
+   */
+  putEncoded(type: BlobType, enc: EncodedBlob): Promise<PutResult> {
+    return this.admit(type, enc.id, () => Promise.resolve(enc));
+  }
+
+  /** Deduplicates blob `id` against stored, pending and in-flight ones; otherwise encodes it with `encode` and appends it. */
+  private admit(type: BlobType, id: Buffer, encode: () => Promise<EncodedBlob>): Promise<PutResult> {
     const key = hex(id);
     this.recent.add(key);
     const known = this.condemned?.has(key) && !this.pending.has(key) ? undefined : this.locate(id);
     if (known) return Promise.resolve({ id, added: false, storedLength: known.storedLength });
     const running = this.inflight.get(key);
     if (running) return running.then((r) => ({ ...r, added: false }));
-    const job = this.store(type, id, key, raw);
+    const job = this.store(type, id, key, encode);
     this.inflight.set(key, job);
     return job.finally(() => this.inflight.delete(key));
   }
 
-  private async store(type: BlobType, id: Buffer, key: string, raw: Buffer): Promise<PutResult> {
-    const enc = await this.codec.encode(type, id, raw);
-    const e = await this.writer.append({ type, compression: enc.compression, rawLength: raw.length, storedLength: enc.stored.length, id }, enc.stored)
+  private async store(type: BlobType, id: Buffer, key: string, encode: () => Promise<EncodedBlob>): Promise<PutResult> {
+    const enc = await encode();
+    const e = await this.writer.append({ type, compression: enc.compression, rawLength: enc.rawLength, storedLength: enc.stored.length, id }, enc.stored)
       .catch((err: unknown) => {
         throw fromNodeError(err, 'write');
       });
