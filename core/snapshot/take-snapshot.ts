@@ -3,11 +3,15 @@ import type { Archive } from '../archive.ts';
 import { VfsError } from '../errors.ts';
 import { ROOT_INO, type Inode } from '../meta/inode.ts';
 import type { LiveTree } from '../meta/live-tree.ts';
+import type { MetaDb } from '../meta/db.ts';
 import { BlobType } from '../store/pack-format.ts';
 import { encodeSnapshot, checkSnapshotName, type SnapshotInfo, type SnapshotRecord } from './snapshot-record.ts';
 import { encodeTree, entryFromInode, type TreeEntry } from './tree-object.ts';
 import { headSnapshotId, SnapshotCatalog } from './catalog.ts';
 import { TaskPool } from '../util/task-pool.ts';
+
+/** Directories whose tree ids are cached per transaction. */
+const CACHE_BATCH = 256;
 
 /** Tree objects being stored at once. */
 const TREE_PUTS = 32;
@@ -90,18 +94,34 @@ async function storeSnapshot(archive: Archive, catalog: SnapshotCatalog, plan: P
   const info: SnapshotInfo = { ...record, id: id.toString('hex') };
   await store.commit(() => {
     if (catalog.get(chosen)) throw new VfsError('EEXIST', 'snapshot', chosen, 'a snapshot with this name exists');
-    const cached = new Map<number, Buffer>();
-    const current = (ino: number, node: Inode) => cached.get(ino) ?? node.tree;
-    for (const p of plan) {
-      const node = tree.get(p.ino);
-      if (!node || node.kind !== 'dir' || node.tree) continue;
-      const again = encodeDir(tree, p.ino, current);
-      if (again && again.equals(p.bytes)) {
-        tree.put(p.ino, { ...node, tree: p.id });
-        cached.set(p.ino, p.id);
-      }
-    }
     catalog.add(info);
   });
+  await cacheTreeIds(tree, archive.db.env, plan);
   return info;
+}
+
+/**
+ * Records each planned directory's tree id as its cached id where re-encoding it now still gives the
+ * same bytes (nothing changed meanwhile), bottom-up, CACHE_BATCH directories per transaction: LMDB
+ * cannot reuse pages freed inside one transaction, so one transaction over every directory of a large
+ * import would grow the metadata file by a copy of most inode pages. A crash in between only leaves
+ * some directories to be re-encoded by the next snapshot.
+ */
+async function cacheTreeIds(tree: LiveTree, env: MetaDb['env'], plan: PlannedTree[]): Promise<void> {
+  const cached = new Map<number, Buffer>();
+  const current = (ino: number, node: Inode) => cached.get(ino) ?? node.tree;
+  for (let at = 0; at < plan.length; at += CACHE_BATCH) {
+    const slice = plan.slice(at, at + CACHE_BATCH);
+    await env.transaction(() => {
+      for (const p of slice) {
+        const node = tree.get(p.ino);
+        if (!node || node.kind !== 'dir' || node.tree) continue;
+        const again = encodeDir(tree, p.ino, current);
+        if (again && again.equals(p.bytes)) {
+          tree.put(p.ino, { ...node, tree: p.id });
+          cached.set(p.ino, p.id);
+        }
+      }
+    });
+  }
 }
