@@ -23,6 +23,25 @@ test('importing the same tree again elsewhere grows the store by < 1%', () =>
     assert.ok(growth < first * 0.01, `grew ${growth} of ${first}`);
   }));
 
+test('copies of one file in a single import are stored once, whichever worker meets them (plain and encrypted)', () =>
+  withTmp(async (dir) => {
+    const src = join(dir, 'src');
+    mkdirSync(join(src, 'x', 'y'), { recursive: true });
+    const big = noise(6 * 1024 * 1024, 21);
+    for (const p of ['a.bin', 'b.bin', 'x/c.bin', 'x/y/d.bin']) writeFileSync(join(src, p), big);
+    for (const enc of [[], ['--encrypt']]) {
+      const ar = join(dir, `ar${enc.length}`);
+      const pw = { password: 'pw' };
+      strataOk(['init', ar, ...enc], pw);
+      strataOk(['import', ar, src, '--to', '/v'], pw);
+      const bytes = (JSON.parse(strataOk(['stats', ar, '--json'], pw).stdout) as { storedBytes: number }).storedBytes;
+      assert.ok(bytes > big.length && bytes < big.length * 1.05, `${enc.join('') || 'plain'}: stored ${bytes} for four copies of ${big.length}`);
+      assert.is(strata(['verify', ar, '--read-data'], pw).status, 0);
+      strataOk(['export', ar, '/v/x/y/d.bin', join(dir, `out${enc.length}`)], pw);
+      assert.ok(readFileSync(join(dir, `out${enc.length}`, 'd.bin')).equals(big));
+    }
+  }));
+
 test('a 1% edit to a large file grows the store by about the changed chunks', () =>
   withTmp(async (dir) => {
     const src = join(dir, 'src');
