@@ -23,8 +23,13 @@ const budget = new Int32Array(init.budget);
 const hasher = archiveHasher(init.idKey);
 const codec = new BlobCodec(hasher, init.dataKey ? Buffer.from(init.dataKey) : null);
 const meta = openMetaDb(init.metaPath, true);
-/** Ids this worker encoded: a repeat within the import crosses plain, and the main thread finds it stored. */
+/**
+ * Ids this worker encoded lately: a repeat within the import crosses plain, and the main thread finds
+ * it stored. Imports commit every few hundred MiB, after which the index knows them, so the set is
+ * emptied now and then to keep memory bounded whatever the tree's size (a repeat is then encoded again).
+ */
 const encoded = new Set<string>();
+const ENCODED_REMEMBERED = 65536;
 const piece = Buffer.allocUnsafe(PIECE_BYTES);
 let chunker = new Chunker(init.params, init.gear);
 
@@ -65,6 +70,7 @@ async function prepare(raw: Buffer): Promise<Prepared> {
   const id = hasher.id(raw);
   const key = hex(id);
   if (encoded.has(key) || meta.blobs.doesExist(id)) return { id, bytes: raw, form: null };
+  if (encoded.size >= ENCODED_REMEMBERED) encoded.clear();
   encoded.add(key);
   const enc = await codec.encode(BlobType.Data, id, raw);
   return { id, bytes: enc.stored, form: { compression: enc.compression, rawLength: raw.length } };

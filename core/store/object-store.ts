@@ -73,7 +73,11 @@ export class ObjectStore {
     return this.locate(id) !== undefined;
   }
 
-  /** Stores `raw` as a blob of `type` unless a blob with the same id exists; `id` when the caller computed it already (a worker thread). */
+  /**
+   * Stores `raw` as a blob of `type` unless a blob with the same id exists; `id` when the caller computed
+   * it already (a worker thread). A put that will be referenced by a later commit must run inside a
+   * write bracket (`beginWrite`) if a prune may start in this process before that commit.
+   */
   put(type: BlobType, raw: Buffer, id = this.codec.hasher.id(raw)): Promise<PutResult> {
     return this.admit(type, id, () => this.codec.encode(type, id, raw));
   }
@@ -90,7 +94,9 @@ export class ObjectStore {
   /** Deduplicates blob `id` against stored, pending and in-flight ones; otherwise encodes it with `encode` and appends it. */
   private admit(type: BlobType, id: Buffer, encode: () => Promise<EncodedBlob>): Promise<PutResult> {
     const key = hex(id);
-    this.recent.add(key);
+    // Outside a write bracket and with no prune running there is nothing to protect (and a bulk
+    // import, which puts outside brackets, would otherwise grow this set by every chunk it stores).
+    if (this.writers > 0 || this.condemned !== null) this.recent.add(key);
     const known = this.condemned?.has(key) && !this.pending.has(key) ? undefined : this.locate(id);
     if (known) return Promise.resolve({ id, added: false, storedLength: known.storedLength });
     const running = this.inflight.get(key);
