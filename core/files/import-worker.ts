@@ -14,6 +14,8 @@ import type { ChunkFailure, ChunkForm, ChunkRequest, WorkerClose, WorkerInit, Wo
 const PIECE_BYTES = 1024 * 1024;
 /** Chunk bytes gathered before they are posted. */
 const FLUSH_BYTES = 4 * 1024 * 1024;
+/** Finished files gathered before they are posted: the main thread hands out the next files as these return. */
+const FLUSH_FILES = 8;
 /** Chunk bytes being encoded at once, at most (plus one piece). */
 const MAX_ENCODING_BYTES = 8 * 1024 * 1024;
 
@@ -37,6 +39,7 @@ let chunker = new Chunker(init.params, init.gear);
 let outbox: WorkerReply[] = [];
 let outboxBuffers: ArrayBuffer[] = [];
 let outboxBytes = 0;
+let outboxFiles = 0;
 
 /** Posts the pending replies, handing over their chunk buffers. */
 function flush(): void {
@@ -45,6 +48,7 @@ function flush(): void {
   outbox = [];
   outboxBuffers = [];
   outboxBytes = 0;
+  outboxFiles = 0;
 }
 
 /** Atomics.waitAsync (Node 20 has it; the ES2022 library this project compiles against does not declare it). */
@@ -89,7 +93,8 @@ function post(job: number, prepared: Prepared[], size?: number): void {
   outbox.push(size === undefined ? { job, chunks: buffers, ids, forms } : { job, chunks: buffers, ids, forms, size });
   outboxBuffers.push(...buffers, ids);
   outboxBytes += bytes;
-  if (outboxBytes >= FLUSH_BYTES) flush();
+  if (size !== undefined) outboxFiles++;
+  if (outboxBytes >= FLUSH_BYTES || outboxFiles >= FLUSH_FILES) flush();
 }
 
 /**
