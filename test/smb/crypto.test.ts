@@ -19,6 +19,20 @@ s('AES-CMAC: RFC 4493 examples 1-4', () => {
   assert.is(aesCmac(key, msg).toString('hex'), '51f0bebf7e3b9d92fc49741779363cfe');
 });
 
+s('AES-CMAC over parts equals AES-CMAC of the joined message, wherever the parts are cut', () => {
+  const key = hex('2b7e151628aed2a6abf7158809cf4f3c');
+  const msg = Buffer.from(Array.from({ length: 100 }, (_, i) => (i * 37 + 11) & 0xff));
+  for (const len of [0, 1, 15, 16, 17, 32, 40, 64, 100]) {
+    const whole = aesCmac(key, msg.subarray(0, len)).toString('hex');
+    for (let a = 0; a <= len; a += 3) {
+      for (const b of [a, Math.min(len, a + 1), Math.min(len, a + 16), len]) {
+        const parts = [msg.subarray(0, a), msg.subarray(a, b), Buffer.alloc(0), msg.subarray(b, len)];
+        assert.is(aesCmac(key, parts).toString('hex'), whole, `len ${len} cut at ${a}/${b}`);
+      }
+    }
+  }
+});
+
 s('SMB 3.x KDF: 3.0 and 3.1.1 keys match impacket', () => {
   const sk = Buffer.from(Array.from({ length: 16 }, (_, i) => i));
   const pre = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 7 + 3) & 0xff));
