@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FrontendContext } from '../frontend.ts';
 import { CreditWindow } from './credits.ts';
+import { readInto, type ReadTarget } from './socket-reads.ts';
 import type { Open, ServerConfig, Session } from './state.ts';
 
 /** Largest PDU accepted: the largest WRITE plus headroom. */
@@ -12,6 +13,8 @@ const MAX_PDU = 8 * 1024 * 1024 + 64 * 1024;
 const LARGE_FRAME = 256 * 1024;
 /** Frame buffers a connection keeps for reuse. */
 const SPARE_FRAMES = 2;
+/** The buffer reads land in between large frames (reused: what is kept of it is copied out). */
+const SCRATCH = 64 * 1024;
 
 /** A pending asynchronous request (CHANGE_NOTIFY, or a CREATE waiting for breaks) awaiting its final response. */
 export interface AsyncRequest {
@@ -33,7 +36,7 @@ function loneCommand(pdu: Buffer): number {
 }
 
 /** One client connection: framing, negotiated state, sessions and opens. */
-export class Connection {
+export class Connection implements ReadTarget {
   dialect = 0;
   /** 3.1.1 connection preauth hash. */
   preauth: Buffer = Buffer.alloc(64);
@@ -64,6 +67,8 @@ export class Connection {
   private readonly inflight = new Set<Promise<void>>();
   /** Async continuations (CREATEs waiting for oplock or lease breaks) running outside the request queue. */
   private readonly detached = new Set<Promise<void>>();
+  /** Where reads land when the socket reads into buffers of ours (see socket-reads.ts). */
+  private scratch: Buffer | null = null;
   closed = false;
 
   constructor(
@@ -74,7 +79,7 @@ export class Connection {
     private readonly release: (conn: Connection, open: Open) => Promise<void>,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (d) => this.onData(d));
+    if (!readInto(socket, this)) socket.on('data', (d) => this.onData(d));
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
   }
@@ -95,6 +100,22 @@ export class Connection {
     n.writeBigUInt64LE(this.nonceCounter++, 0);
     this.nonceBase.copy(n, 8);
     return n;
+  }
+
+  /** The buffer the next socket read fills: the rest of the large frame being received, else the scratch buffer. */
+  next(): Buffer {
+    if (this.frame) return this.frame.subarray(this.frameFill, this.frameLen);
+    return (this.scratch ??= Buffer.allocUnsafeSlow(SCRATCH));
+  }
+
+  /** A socket read put `n` bytes at the start of `into` (a buffer `next()` gave). */
+  received(n: number, into: Buffer): void {
+    if (into !== this.scratch) {
+      this.frameFill += n;
+      if (this.frameFill === this.frameLen) this.frameDone();
+      return;
+    }
+    this.onData(Buffer.from(into.subarray(0, n)));
   }
 
   private onData(d: Buffer): void {
@@ -144,11 +165,14 @@ export class Connection {
     const n = Math.min(d.length, this.frameLen - this.frameFill);
     d.copy(frame, this.frameFill, 0, n);
     this.frameFill += n;
-    if (this.frameFill === this.frameLen) {
-      this.frame = null;
-      this.enqueue(frame.subarray(0, this.frameLen), this.frameReused ? frame : null);
-    }
+    if (this.frameFill === this.frameLen) this.frameDone();
     return d.subarray(n);
+  }
+
+  private frameDone(): void {
+    const frame = this.frame!;
+    this.frame = null;
+    this.enqueue(frame.subarray(0, this.frameLen), this.frameReused ? frame : null);
   }
 
   /**
