@@ -137,32 +137,40 @@ export function preauthUpdate(hash: Buffer, msg: Buffer): Buffer {
 
 const TRANSFORM_ID = 0x424d53fd;
 
-/** Wraps `msg` in an SMB2 TRANSFORM_HEADER encrypted with `key` ([MS-SMB2] 3.1.4.3). */
-export function encryptMessage(cipher: number, key: Buffer, sessionId: bigint, msg: Buffer, nonceSeed: Buffer): Buffer {
+/**
+ * Wraps a message, given whole or in parts, in an SMB2 TRANSFORM_HEADER encrypted with `key` ([MS-SMB2]
+ * 3.1.4.3): returns the header and the ciphertext pieces. GCM encrypts part by part; CCM takes its whole
+ * input in one call, so its parts are joined.
+ */
+export function encryptMessage(cipher: number, key: Buffer, sessionId: bigint, msg: Buffer | readonly Buffer[], nonceSeed: Buffer): Buffer[] {
+  const parts = msg instanceof Uint8Array ? [msg] : msg;
+  const length = partsLength(parts);
   const hdr = Buffer.alloc(52);
   hdr.writeUInt32LE(TRANSFORM_ID, 0);
   const nonceLen = cipher === Cipher.AES_128_CCM ? 11 : 12;
   nonceSeed.copy(hdr, 20, 0, nonceLen);
-  hdr.writeUInt32LE(msg.length, 36);
+  hdr.writeUInt32LE(length, 36);
   hdr.writeUInt16LE(1, 42);
   hdr.writeBigUInt64LE(sessionId, 44);
   const nonce = hdr.subarray(20, 20 + nonceLen);
   const aad = hdr.subarray(20, 52);
-  let body: Buffer;
+  let body: Buffer[];
   let tag: Buffer;
   if (cipher === Cipher.AES_128_CCM) {
     const c = createCipheriv('aes-128-ccm', key, nonce, { authTagLength: 16 });
-    c.setAAD(aad, { plaintextLength: msg.length });
-    body = Buffer.concat([c.update(msg), c.final()]);
+    c.setAAD(aad, { plaintextLength: length });
+    body = [c.update(parts.length === 1 ? parts[0]! : Buffer.concat(parts))];
+    c.final();
     tag = c.getAuthTag();
   } else {
     const c = createCipheriv('aes-128-gcm', key, nonce);
     c.setAAD(aad);
-    body = Buffer.concat([c.update(msg), c.final()]);
+    body = parts.map((p) => c.update(p));
+    c.final();
     tag = c.getAuthTag();
   }
   tag.copy(hdr, 4);
-  return Buffer.concat([hdr, body]);
+  return [hdr, ...body];
 }
 
 /** True when a PDU starts with the transform header's protocol id. */
@@ -181,16 +189,12 @@ export function decryptMessage(cipher: number, key: Buffer, pdu: Buffer): Buffer
   const nonce = pdu.subarray(20, 20 + nonceLen);
   const aad = pdu.subarray(20, 52);
   const tag = pdu.subarray(4, 20);
-  if (cipher === Cipher.AES_128_CCM) {
-    const d = createDecipheriv('aes-128-ccm', key, nonce, { authTagLength: 16 });
-    d.setAuthTag(tag);
-    d.setAAD(aad, { plaintextLength: body.length });
-    return Buffer.concat([d.update(body), d.final()]);
-  }
-  const d = createDecipheriv('aes-128-gcm', key, nonce);
+  const d = cipher === Cipher.AES_128_CCM ? createDecipheriv('aes-128-ccm', key, nonce, { authTagLength: 16 }) : createDecipheriv('aes-128-gcm', key, nonce);
   d.setAuthTag(tag);
-  d.setAAD(aad);
-  return Buffer.concat([d.update(body), d.final()]);
+  d.setAAD(aad, { plaintextLength: body.length });
+  const plain = d.update(body);
+  d.final(); // throws unless the tag matches: nothing is returned unauthenticated
+  return plain;
 }
 
 /** An RC4 keystream (NTLM key exchange and sealing); stateful across calls like an OpenSSL RC4 handle. */

@@ -82,10 +82,12 @@ s('transform header: AES-128-GCM and AES-128-CCM round trip, tampering detected'
   const key = hex('000102030405060708090a0b0c0d0e0f');
   const msg = Buffer.from('an SMB2 message of some length '.repeat(5));
   for (const c of [Cipher.AES_128_GCM, Cipher.AES_128_CCM]) {
-    const sealed = encryptMessage(c, key, 7n, msg, Buffer.alloc(16, 9));
+    const sealed = Buffer.concat(encryptMessage(c, key, 7n, msg, Buffer.alloc(16, 9)));
     assert.ok(decryptMessage(c, key, sealed).equals(msg));
     sealed[sealed.length - 1]! ^= 1;
     assert.throws(() => decryptMessage(c, key, sealed));
+    const parts = [msg.subarray(0, 7), msg.subarray(7, 7), msg.subarray(7, 100), msg.subarray(100)];
+    assert.ok(Buffer.concat(encryptMessage(c, key, 7n, parts, Buffer.alloc(16, 9))).equals(Buffer.concat(encryptMessage(c, key, 7n, msg, Buffer.alloc(16, 9)))), 'parts seal like the whole');
   }
 });
 
