@@ -13,8 +13,11 @@ const MAX_PDU = 8 * 1024 * 1024 + 64 * 1024;
 const LARGE_FRAME = 256 * 1024;
 /** Frame buffers a connection keeps for reuse. */
 const SPARE_FRAMES = 2;
-/** The buffer reads land in between large frames (reused: what is kept of it is copied out). */
-const SCRATCH = 64 * 1024;
+/**
+ * Where socket reads land between large frames, shared by every connection: a read fills it and its callback
+ * copies out what is kept before the event loop makes the next read.
+ */
+const scratch = Buffer.allocUnsafeSlow(64 * 1024);
 
 /** A pending asynchronous request (CHANGE_NOTIFY, or a CREATE waiting for breaks) awaiting its final response. */
 export interface AsyncRequest {
@@ -67,8 +70,6 @@ export class Connection implements ReadTarget {
   private readonly inflight = new Set<Promise<void>>();
   /** Async continuations (CREATEs waiting for oplock or lease breaks) running outside the request queue. */
   private readonly detached = new Set<Promise<void>>();
-  /** Where reads land when the socket reads into buffers of ours (see socket-reads.ts). */
-  private scratch: Buffer | null = null;
   closed = false;
 
   constructor(
@@ -105,12 +106,12 @@ export class Connection implements ReadTarget {
   /** The buffer the next socket read fills: the rest of the large frame being received, else the scratch buffer. */
   next(): Buffer {
     if (this.frame) return this.frame.subarray(this.frameFill, this.frameLen);
-    return (this.scratch ??= Buffer.allocUnsafeSlow(SCRATCH));
+    return scratch;
   }
 
   /** A socket read put `n` bytes at the start of `into` (a buffer `next()` gave). */
   received(n: number, into: Buffer): void {
-    if (into !== this.scratch) {
+    if (into !== scratch) {
       this.frameFill += n;
       if (this.frameFill === this.frameLen) this.frameDone();
       return;

@@ -88,23 +88,29 @@ s("'data' chunks of every size", async () => {
   sameRequests(got, sent);
 });
 
-s('reads into the buffers the connection names (large frames straight into theirs)', async () => {
+s('reads into the buffers the connections name (large frames straight into theirs), two connections taking turns', async () => {
   const sent = requests();
   const bytes = framed(sent);
-  const { conn, got } = connection();
+  const conns = [connection(), connection()];
+  const at = [0, 0];
   const next = prng(13);
-  for (let pos = 0; pos < bytes.length; ) {
-    const into = conn.next();
-    assert.ok(into.length > 0, 'a buffer with room');
-    const n = Math.min(bytes.length - pos, into.length, 1 + Math.floor(next() * 3_000_000));
-    bytes.copy(into, 0, pos, pos + n);
-    into.fill(0xee, n);
-    conn.received(n, into);
-    pos += n;
+  while (at.some((pos) => pos < bytes.length)) {
+    for (const [i, { conn }] of conns.entries()) {
+      if (at[i]! >= bytes.length) continue;
+      const into = conn.next();
+      assert.ok(into.length > 0, 'a buffer with room');
+      const n = Math.min(bytes.length - at[i]!, into.length, 1 + Math.floor(next() * 3_000_000));
+      bytes.copy(into, 0, at[i]!, at[i]! + n);
+      into.fill(0xee, n);
+      conn.received(n, into);
+      at[i] = at[i]! + n;
+    }
     if (next() < 0.1) await new Promise((resolve) => setImmediate(resolve));
   }
-  await conn.idle();
-  sameRequests(got, sent);
+  for (const { conn, got } of conns) {
+    await conn.idle();
+    sameRequests(got, sent);
+  }
 });
 
 s.run();
