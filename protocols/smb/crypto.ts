@@ -1,6 +1,7 @@
 // SMB2/3 cryptography: SP800-108 key derivation, AES-CMAC (RFC 4493), HMAC-SHA256/CMAC/GMAC message
 // signing, AES-CCM/GCM transform encryption, the 3.1.1 preauth hash, and a small RC4 (Node 20 lacks it).
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { partsLength } from '../../core/files/content.ts';
 
 /** Signing algorithm ids of the SIGNING_CAPABILITIES negotiate context. */
 export const SigningAlg = { HMAC_SHA256: 0, AES_CMAC: 1, AES_GMAC: 2 } as const;
@@ -57,21 +58,30 @@ function shiftLeft(b: Buffer): Buffer {
   return out;
 }
 
-/** AES-128-CMAC of `msg` (RFC 4493), built on AES-ECB for the subkeys and AES-CBC for the body. */
-export function aesCmac(key: Buffer, msg: Buffer): Buffer {
+/**
+ * AES-128-CMAC (RFC 4493) of `msg`, or of its parts in order without joining them: the blocks before the
+ * last go through AES-CBC as they come (the cipher carries partial blocks across parts), the last is masked.
+ */
+export function aesCmac(key: Buffer, msg: Buffer | readonly Buffer[]): Buffer {
+  const parts = msg instanceof Uint8Array ? [msg] : msg;
+  const total = partsLength(parts);
   const k1 = shiftLeft(aesBlock(key, Buffer.alloc(16)));
-  const k2 = shiftLeft(k1);
-  const n = Math.max(1, Math.ceil(msg.length / 16));
-  const complete = msg.length > 0 && msg.length % 16 === 0;
-  const last = Buffer.alloc(16);
-  msg.copy(last, 0, (n - 1) * 16);
-  if (!complete) last[msg.length - (n - 1) * 16] = 0x80;
-  const sub = complete ? k1 : k2;
-  for (let i = 0; i < 16; i++) last[i]! ^= sub[i]!;
+  const complete = total > 0 && total % 16 === 0;
+  const lastStart = complete ? total - 16 : total - (total % 16);
   const c = createCipheriv('aes-128-cbc', key, Buffer.alloc(16));
   c.setAutoPadding(false);
-  c.update(msg.subarray(0, (n - 1) * 16));
-  return c.update(last).subarray(0, 16);
+  const last = Buffer.alloc(16);
+  let pos = 0;
+  for (const p of parts) {
+    const cut = Math.min(p.length, Math.max(0, lastStart - pos));
+    if (cut > 0) c.update(p.subarray(0, cut));
+    if (cut < p.length) p.copy(last, pos + cut - lastStart, cut);
+    pos += p.length;
+  }
+  if (!complete) last[total - lastStart] = 0x80;
+  const sub = complete ? k1 : shiftLeft(k1);
+  for (let i = 0; i < 16; i++) last[i]! ^= sub[i]!;
+  return c.update(last);
 }
 
 /** How a session signs: the algorithm and the key. */
@@ -109,7 +119,7 @@ export function signature(signer: Signer, msg: Buffer | Buffer[]): Buffer {
       return h.digest().subarray(0, 16);
     }
     if (signer.alg === SigningAlg.AES_GMAC) return aesGmac(signer.key, parts);
-    return aesCmac(signer.key, parts.length === 1 ? head : Buffer.concat(parts));
+    return aesCmac(signer.key, parts);
   } finally {
     saved.copy(head, 48);
   }
@@ -127,32 +137,40 @@ export function preauthUpdate(hash: Buffer, msg: Buffer): Buffer {
 
 const TRANSFORM_ID = 0x424d53fd;
 
-/** Wraps `msg` in an SMB2 TRANSFORM_HEADER encrypted with `key` ([MS-SMB2] 3.1.4.3). */
-export function encryptMessage(cipher: number, key: Buffer, sessionId: bigint, msg: Buffer, nonceSeed: Buffer): Buffer {
+/**
+ * Wraps a message, given whole or in parts, in an SMB2 TRANSFORM_HEADER encrypted with `key` ([MS-SMB2]
+ * 3.1.4.3): returns the header and the ciphertext pieces. GCM encrypts part by part; CCM takes its whole
+ * input in one call, so its parts are joined.
+ */
+export function encryptMessage(cipher: number, key: Buffer, sessionId: bigint, msg: Buffer | readonly Buffer[], nonceSeed: Buffer): Buffer[] {
+  const parts = msg instanceof Uint8Array ? [msg] : msg;
+  const length = partsLength(parts);
   const hdr = Buffer.alloc(52);
   hdr.writeUInt32LE(TRANSFORM_ID, 0);
   const nonceLen = cipher === Cipher.AES_128_CCM ? 11 : 12;
   nonceSeed.copy(hdr, 20, 0, nonceLen);
-  hdr.writeUInt32LE(msg.length, 36);
+  hdr.writeUInt32LE(length, 36);
   hdr.writeUInt16LE(1, 42);
   hdr.writeBigUInt64LE(sessionId, 44);
   const nonce = hdr.subarray(20, 20 + nonceLen);
   const aad = hdr.subarray(20, 52);
-  let body: Buffer;
+  let body: Buffer[];
   let tag: Buffer;
   if (cipher === Cipher.AES_128_CCM) {
     const c = createCipheriv('aes-128-ccm', key, nonce, { authTagLength: 16 });
-    c.setAAD(aad, { plaintextLength: msg.length });
-    body = Buffer.concat([c.update(msg), c.final()]);
+    c.setAAD(aad, { plaintextLength: length });
+    body = [c.update(parts.length === 1 ? parts[0]! : Buffer.concat(parts))];
+    c.final();
     tag = c.getAuthTag();
   } else {
     const c = createCipheriv('aes-128-gcm', key, nonce);
     c.setAAD(aad);
-    body = Buffer.concat([c.update(msg), c.final()]);
+    body = parts.map((p) => c.update(p));
+    c.final();
     tag = c.getAuthTag();
   }
   tag.copy(hdr, 4);
-  return Buffer.concat([hdr, body]);
+  return [hdr, ...body];
 }
 
 /** True when a PDU starts with the transform header's protocol id. */
@@ -171,16 +189,12 @@ export function decryptMessage(cipher: number, key: Buffer, pdu: Buffer): Buffer
   const nonce = pdu.subarray(20, 20 + nonceLen);
   const aad = pdu.subarray(20, 52);
   const tag = pdu.subarray(4, 20);
-  if (cipher === Cipher.AES_128_CCM) {
-    const d = createDecipheriv('aes-128-ccm', key, nonce, { authTagLength: 16 });
-    d.setAuthTag(tag);
-    d.setAAD(aad, { plaintextLength: body.length });
-    return Buffer.concat([d.update(body), d.final()]);
-  }
-  const d = createDecipheriv('aes-128-gcm', key, nonce);
+  const d = cipher === Cipher.AES_128_CCM ? createDecipheriv('aes-128-ccm', key, nonce, { authTagLength: 16 }) : createDecipheriv('aes-128-gcm', key, nonce);
   d.setAuthTag(tag);
-  d.setAAD(aad);
-  return Buffer.concat([d.update(body), d.final()]);
+  d.setAAD(aad, { plaintextLength: body.length });
+  const plain = d.update(body);
+  d.final(); // throws unless the tag matches: nothing is returned unauthenticated
+  return plain;
 }
 
 /** An RC4 keystream (NTLM key exchange and sealing); stateful across calls like an OpenSSL RC4 handle. */

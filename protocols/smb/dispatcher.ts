@@ -224,7 +224,7 @@ function send(conn: Connection, built: Built[], encSession: Session | null): voi
     b.reply.sent?.(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     msgs.push(...parts);
   });
-  if (encSession?.keys) conn.send(encryptMessage(conn.cipher, encSession.keys.serverOut, encSession.id, Buffer.concat(msgs), conn.nonce()));
+  if (encSession?.keys) conn.send(...encryptMessage(conn.cipher, encSession.keys.serverOut, encSession.id, msgs, conn.nonce()));
   else conn.send(...msgs);
 }
 
@@ -237,5 +237,5 @@ export function completeAsync(conn: Connection, a: AsyncRequest, status: number,
     body,
   );
   if (session?.signer && !a.encrypted) sign(session.signer, msg);
-  conn.send(a.encrypted && session?.keys ? encryptMessage(conn.cipher, session.keys.serverOut, session.id, msg, conn.nonce()) : msg);
+  conn.send(...(a.encrypted && session?.keys ? encryptMessage(conn.cipher, session.keys.serverOut, session.id, msg, conn.nonce()) : [msg]));
 }

@@ -324,5 +324,5 @@ function send(o: Open, lease: Lease | null, body: Buffer): void {
     { status: 0, command: Command.OPLOCK_BREAK, credits: 0, flags: 0, messageId: ALL_ONES, treeId: lease ? 0 : o.treeId, sessionId: lease ? 0n : o.sessionId, creditCharge: 0 },
     body,
   );
-  conn.send(encrypt && session?.keys ? encryptMessage(conn.cipher, session.keys.serverOut, session.id, msg, conn.nonce()) : msg);
+  conn.send(...(encrypt && session?.keys ? encryptMessage(conn.cipher, session.keys.serverOut, session.id, msg, conn.nonce()) : [msg]));
 }

@@ -98,7 +98,7 @@ export class SmbServer {
       origin: `smb:${randomBytes(8).toString('hex')}`,
       tagged: new WeakMap(),
     };
-    this.server = createServer((s) => this.accept(s));
+    this.server = createServer({ pauseOnConnect: true }, (s) => this.accept(s));
   }
 
   /** Reacts to a change made through another frontend (changes made through this server are reported by its handlers). */
@@ -114,6 +114,7 @@ export class SmbServer {
     const conn = new Connection(socket, this.config, this.ctx, (c, pdu) => dispatch(c, ROUTES, pdu, negotiateSmb1), releaseOpen);
     this.conns.add(conn);
     socket.on('close', () => this.conns.delete(conn));
+    socket.resume();
   }
 
   /** Starts listening; resolves with the bound port. */

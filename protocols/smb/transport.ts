@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FrontendContext } from '../frontend.ts';
 import { CreditWindow } from './credits.ts';
+import { readInto, type ReadTarget } from './socket-reads.ts';
 import type { Open, ServerConfig, Session } from './state.ts';
 
 /** Largest PDU accepted: the largest WRITE plus headroom. */
@@ -12,6 +13,11 @@ const MAX_PDU = 8 * 1024 * 1024 + 64 * 1024;
 const LARGE_FRAME = 256 * 1024;
 /** Frame buffers a connection keeps for reuse. */
 const SPARE_FRAMES = 2;
+/**
+ * Where socket reads land between large frames, shared by every connection: a read fills it and its callback
+ * copies out what is kept before the event loop makes the next read.
+ */
+const scratch = Buffer.allocUnsafeSlow(64 * 1024);
 
 /** A pending asynchronous request (CHANGE_NOTIFY, or a CREATE waiting for breaks) awaiting its final response. */
 export interface AsyncRequest {
@@ -33,7 +39,7 @@ function loneCommand(pdu: Buffer): number {
 }
 
 /** One client connection: framing, negotiated state, sessions and opens. */
-export class Connection {
+export class Connection implements ReadTarget {
   dialect = 0;
   /** 3.1.1 connection preauth hash. */
   preauth: Buffer = Buffer.alloc(64);
@@ -74,7 +80,7 @@ export class Connection {
     private readonly release: (conn: Connection, open: Open) => Promise<void>,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (d) => this.onData(d));
+    if (!readInto(socket, this)) socket.on('data', (d) => this.onData(d));
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
   }
@@ -95,6 +101,22 @@ export class Connection {
     n.writeBigUInt64LE(this.nonceCounter++, 0);
     this.nonceBase.copy(n, 8);
     return n;
+  }
+
+  /** The buffer the next socket read fills: the rest of the large frame being received, else the scratch buffer. */
+  next(): Buffer {
+    if (this.frame) return this.frame.subarray(this.frameFill, this.frameLen);
+    return scratch;
+  }
+
+  /** A socket read put `n` bytes at the start of `into` (a buffer `next()` gave). */
+  received(n: number, into: Buffer): void {
+    if (into !== scratch) {
+      this.frameFill += n;
+      if (this.frameFill === this.frameLen) this.frameDone();
+      return;
+    }
+    this.onData(Buffer.from(into.subarray(0, n)));
   }
 
   private onData(d: Buffer): void {
@@ -144,11 +166,14 @@ export class Connection {
     const n = Math.min(d.length, this.frameLen - this.frameFill);
     d.copy(frame, this.frameFill, 0, n);
     this.frameFill += n;
-    if (this.frameFill === this.frameLen) {
-      this.frame = null;
-      this.enqueue(frame.subarray(0, this.frameLen), this.frameReused ? frame : null);
-    }
+    if (this.frameFill === this.frameLen) this.frameDone();
     return d.subarray(n);
+  }
+
+  private frameDone(): void {
+    const frame = this.frame!;
+    this.frame = null;
+    this.enqueue(frame.subarray(0, this.frameLen), this.frameReused ? frame : null);
   }
 
   /**

@@ -19,6 +19,20 @@ s('AES-CMAC: RFC 4493 examples 1-4', () => {
   assert.is(aesCmac(key, msg).toString('hex'), '51f0bebf7e3b9d92fc49741779363cfe');
 });
 
+s('AES-CMAC over parts equals AES-CMAC of the joined message, wherever the parts are cut', () => {
+  const key = hex('2b7e151628aed2a6abf7158809cf4f3c');
+  const msg = Buffer.from(Array.from({ length: 100 }, (_, i) => (i * 37 + 11) & 0xff));
+  for (const len of [0, 1, 15, 16, 17, 32, 40, 64, 100]) {
+    const whole = aesCmac(key, msg.subarray(0, len)).toString('hex');
+    for (let a = 0; a <= len; a += 3) {
+      for (const b of [a, Math.min(len, a + 1), Math.min(len, a + 16), len]) {
+        const parts = [msg.subarray(0, a), msg.subarray(a, b), Buffer.alloc(0), msg.subarray(b, len)];
+        assert.is(aesCmac(key, parts).toString('hex'), whole, `len ${len} cut at ${a}/${b}`);
+      }
+    }
+  }
+});
+
 s('SMB 3.x KDF: 3.0 and 3.1.1 keys match impacket', () => {
   const sk = Buffer.from(Array.from({ length: 16 }, (_, i) => i));
   const pre = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 7 + 3) & 0xff));
@@ -68,10 +82,12 @@ s('transform header: AES-128-GCM and AES-128-CCM round trip, tampering detected'
   const key = hex('000102030405060708090a0b0c0d0e0f');
   const msg = Buffer.from('an SMB2 message of some length '.repeat(5));
   for (const c of [Cipher.AES_128_GCM, Cipher.AES_128_CCM]) {
-    const sealed = encryptMessage(c, key, 7n, msg, Buffer.alloc(16, 9));
+    const sealed = Buffer.concat(encryptMessage(c, key, 7n, msg, Buffer.alloc(16, 9)));
     assert.ok(decryptMessage(c, key, sealed).equals(msg));
     sealed[sealed.length - 1]! ^= 1;
     assert.throws(() => decryptMessage(c, key, sealed));
+    const parts = [msg.subarray(0, 7), msg.subarray(7, 7), msg.subarray(7, 100), msg.subarray(100)];
+    assert.ok(Buffer.concat(encryptMessage(c, key, 7n, parts, Buffer.alloc(16, 9))).equals(Buffer.concat(encryptMessage(c, key, 7n, msg, Buffer.alloc(16, 9)))), 'parts seal like the whole');
   }
 });
 
