@@ -111,7 +111,7 @@ function inOrder(bytes: number, reply: () => Promise<void>): void {
     encoding.shift();
     encodingBytes -= bytes;
     if (encoding.length === 0) flush();
-  });
+  }).catch(crash);
   encoding.push({ bytes, posted });
   encodingBytes += bytes;
   lastPosted = posted;
@@ -167,6 +167,16 @@ async function chunkFiles(requests: ChunkRequest[]): Promise<void> {
   if (encoding.length === 0) flush();
 }
 
+/**
+ * Ends the thread on an unexpected failure (posting a reply, say): the pool then fails every job of this
+ * worker, instead of waiting forever for replies a broken chain would never send.
+ */
+function crash(err: unknown): void {
+  process.nextTick(() => {
+    throw err;
+  });
+}
+
 /** Files are chunked one after another: the chunker holds one file's state at a time. */
 let queue: Promise<void> = Promise.resolve();
 
@@ -179,5 +189,5 @@ port.on('message', (m: ChunkRequest[] | WorkerClose) => {
     });
     return;
   }
-  queue = queue.then(() => chunkFiles(m));
+  queue = queue.then(() => chunkFiles(m)).catch(crash);
 });
