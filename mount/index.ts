@@ -19,7 +19,7 @@ export interface MountOptions {
   cacheSeconds?: number;
   /** Let other users reach the mount (needs `user_allow_other` in /etc/fuse.conf when not root). */
   allowOther?: boolean;
-  /** Milliseconds before fuse-native answers a slow op with ETIMEDOUT (default 15 s; flush/fsync/release/snapshots 10 min). */
+  /** Milliseconds before fuse-native answers a slow op with ETIMEDOUT (default 15 s; write/flush/fsync/release/snapshots 10 min). */
   opTimeoutMs?: number;
   /** libfuse debug output on stderr. */
   debug?: boolean;
@@ -32,7 +32,9 @@ export interface Mounted {
   unmount(): Promise<void>;
 }
 
-const LONG_OPS = ['flush', 'fsync', 'release', 'truncate', 'ftruncate', 'mkdir', 'rmdir'];
+// write too: it hands libfuse's own buffer to the Vfs, so it must never be answered (and the buffer
+// reused) while the Vfs still reads it, as fuse-native's timeout would do to a write held by backpressure.
+const LONG_OPS = ['write', 'flush', 'fsync', 'release', 'truncate', 'ftruncate', 'mkdir', 'rmdir'];
 const LONG_TIMEOUT_MS = 10 * 60_000;
 
 /** The fuse-native options strata mounts with. */

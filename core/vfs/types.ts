@@ -72,7 +72,7 @@ export interface VfsFile {
   read(offset: number, length: number): Promise<Buffer>;
   /** The bytes `read` would return, as pieces in order (no copy joins them); callers must not modify them. */
   readParts(offset: number, length: number): Promise<Buffer[]>;
-  /** Writes `data` at `offset` (at the end when opened with `append`); returns bytes written. */
+  /** Writes `data` at `offset` (at the end when opened with `append`); returns bytes written. Keeps no reference to `data` once settled. */
   write(offset: number, data: Uint8Array): Promise<number>;
   truncate(size: number): Promise<void>;
   stat(): Promise<Stat>;

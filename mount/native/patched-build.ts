@@ -3,6 +3,9 @@
 // sagemathinc/fuse-native#3), folds UTIME_NOW and UTIME_OMIT into one millisecond value, and does not
 // set `flag_utime_omit_ok`, so libfuse 2.9 silently drops a time change that sets only one of atime
 // and mtime (`touch -m`, and `tar x`, which restores mtime with atime UTIME_OMIT).
+// A fourth edit answers getxattr("security.capability") with ENODATA in the FUSE thread: the kernel asks
+// for it before every write(2), and the mount keeps no file capabilities (ops/attributes.ts), so the
+// round trip to JavaScript would only ever get the same answer.
 // The result goes to node_modules/fuse-native/build/Release, which node-gyp-build loads before the
 // prebuilt binary. Runs once per install (a marker names the patch), in a temp copy, in about 5 s.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +19,7 @@ export const UTIME_OMIT_MS = 2 ** 62;
 /** Milliseconds value the patched addon sends for UTIME_NOW (set the time to now). */
 export const UTIME_NOW_MS = 2 ** 62 + 2 ** 40;
 
-const PATCH_ID = 'strata-fuse-native-utimens-2';
+const PATCH_ID = 'strata-fuse-native-capability-3';
 
 /** Exact source edits; the build fails loudly when fuse-native's source no longer matches. */
 const EDITS: Array<[from: string, to: string]> = [
@@ -28,6 +31,12 @@ const EDITS: Array<[from: string, to: string]> = [
       `  if (ts->tv_nsec == UTIME_NOW) return ${BigInt(UTIME_NOW_MS)}ULL;\n`,
   ],
   ['  if (implemented[op_utimens]) ops.utimens = fuse_native_utimens;\n', '  if (implemented[op_utimens]) ops.utimens = fuse_native_utimens;\n  ops.flag_utime_omit_ok = 1;\n'],
+  ['#include <stdlib.h>\n', '#include <stdlib.h>\n#include <errno.h>\n'],
+  [
+    'FUSE_METHOD(getxattr, 4, 1, (const char *path, const char *name, char *value, size_t size), {\n',
+    'FUSE_METHOD(getxattr, 4, 1, (const char *path, const char *name, char *value, size_t size), {\n' +
+      '  if (strcmp(name, "security.capability") == 0) return -ENODATA;\n',
+  ],
 ];
 
 /** Where fuse-native is installed. */

@@ -33,11 +33,9 @@ export function fileOps({ vfs, handles, runner }: OpsContext): Pick<FuseOperatio
         cb,
         (n) => ({ bytesOut: n }),
       ),
-    write: (_path, fd, buf, len, pos, cb) => {
-      // Copy first: `buf` points into libfuse memory that is reused once this op answers.
-      const data = Buffer.from(buf.subarray(0, len));
-      runner.run('write', () => handles.get(fd, 'write').write(pos, data), cb, cb, (n) => ({ bytesIn: n }));
-    },
+    // `buf` is libfuse memory, valid until this op answers; VfsFile.write keeps nothing of it once it
+    // settles (the chunker and staging copy), so it is passed on without a copy of its own.
+    write: (_path, fd, buf, len, pos, cb) => runner.run('write', () => handles.get(fd, 'write').write(pos, buf.subarray(0, len)), cb, cb, (n) => ({ bytesIn: n })),
     truncate: (path, size, cb) => runner.run('truncate', () => vfs.setattr(path, { size }), done(cb), cb),
     ftruncate: (_path, fd, size, cb) => runner.run('ftruncate', () => handles.get(fd, 'ftruncate').truncate(size), done(cb), cb),
     // close(2) waits for flush but not for release: committing in release lets the next file start
