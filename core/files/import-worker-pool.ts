@@ -5,7 +5,7 @@ import { startTsWorker } from '../util/ts-worker.ts';
 import { unpackIds } from './chunk-transfer.ts';
 import type { ChunkForm, ChunkRequest, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
 
-/** A chunk as it arrives from a worker: its id and bytes, plain (form null) or encoded as `form` says. */
+/** A chunk as it arrives from a worker: its id and, unless it is known, its bytes encoded as `form` says. */
 export interface ArrivedChunk {
   id: Buffer;
   bytes: Buffer;
@@ -14,11 +14,13 @@ export interface ArrivedChunk {
 
 /** Bytes of the file a chunk covers. */
 export function rawLength(c: ArrivedChunk): number {
-  return c.form ? c.form.rawLength : c.bytes.length;
+  return c.form.rawLength;
 }
 
 /** What the workers need of the archive: chunker, keys and where its metadata lives. */
 export type PoolArchive = Pick<WorkerInit, 'params' | 'gear' | 'idKey' | 'dataKey' | 'metaPath'>;
+
+const NO_BYTES = Buffer.alloc(0);
 
 /** How long a closing worker has to close its metadata environment before it is terminated. */
 const CLOSE_GRACE_MS = 1000;
@@ -66,7 +68,7 @@ export class ChunkingPool {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       const slot: Slot = { worker, jobs: new Set(), outbox: [], load: 0, exited };
       slot.worker.on('message', (replies: WorkerReply[]) => replies.forEach((m) => this.onReply(m)));
-      slot.worker.on('error', (err) => this.fail(slot, new Error(`import worker failed: ${err.message}`)));
+      slot.worker.on('error', (err: unknown) => this.fail(slot, new Error(`import worker failed: ${(err as Error | null)?.message ?? String(err)}`)));
       slot.worker.on('exit', (code) => this.fail(slot, new Error(`import worker exited (code ${code})`)));
       this.slots.push(slot);
     }
@@ -112,7 +114,7 @@ export class ChunkingPool {
     }
     const ids = unpackIds(m.ids, m.chunks.length);
     m.chunks.forEach((ab, i) => {
-      const chunk: ArrivedChunk = { id: ids[i]!, bytes: Buffer.from(ab), form: m.forms[i] ?? null };
+      const chunk: ArrivedChunk = { id: ids[i]!, bytes: ab ? Buffer.from(ab) : NO_BYTES, form: m.forms[i]! };
       const take = Math.min(job.left, rawLength(chunk));
       job.left -= take;
       job.slot.load -= take;

@@ -28,17 +28,21 @@ export interface ChunkRequest {
   path: string;
 }
 
-/** How a chunk crossed: its stored form (compressed as `compression`, sealed when encrypted), or null for its plain bytes. */
-export type ChunkForm = { compression: number; rawLength: number } | null;
+/**
+ * How a chunk crossed: its stored form (compressed as `compression`, sealed when encrypted), or its id
+ * alone (`known`: the index held it when the worker looked, or the worker sent it encoded earlier).
+ */
+export type ChunkForm = { compression: number; rawLength: number } | { known: true; rawLength: number };
 
 /**
  * Worker → main thread: the next chunks of job `job`, in order, with their ids (32 bytes each) and forms;
  * `size` (the file's total bytes) marks its last batch. A chunk the index already held when the worker
- * looked (or that the worker encoded earlier) comes plain; any other comes encoded, ready to append.
+ * looked (or that the worker encoded earlier) comes as its id alone; any other comes encoded, ready to append.
  */
 export interface ChunkBatch {
   job: number;
-  chunks: ArrayBuffer[];
+  /** Each chunk's stored bytes; null for a known chunk. */
+  chunks: Array<ArrayBuffer | null>;
   ids: ArrayBuffer;
   forms: ChunkForm[];
   size?: number;

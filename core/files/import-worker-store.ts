@@ -56,9 +56,9 @@ export class ChunkStorer {
     else await new Promise<void>((wake) => this.waiting.push({ bytes, wake }));
     try {
       const { id, form } = chunk;
-      return await (form
-        ? this.store.putEncoded(BlobType.Data, { id, stored: chunk.bytes, compression: form.compression, rawLength: form.rawLength })
-        : this.store.put(BlobType.Data, chunk.bytes, id));
+      return await ('known' in form
+        ? this.store.putKnown(BlobType.Data, id)
+        : this.store.putEncoded(BlobType.Data, { id, stored: chunk.bytes, compression: form.compression, rawLength: form.rawLength }));
     } finally {
       this.running--;
       this.runningBytes -= bytes;

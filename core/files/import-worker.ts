@@ -32,8 +32,8 @@ const meta = openMetaDb(init.metaPath, true);
  */
 const encoded = new Set<string>();
 const ENCODED_REMEMBERED = 65536;
-const piece = Buffer.allocUnsafe(PIECE_BYTES);
-let chunker = new Chunker(init.params, init.gear);
+/** Files are read straight into the chunker, whose chunks are views valid until its next read: copied only when new. */
+let chunker = new Chunker(init.params, init.gear, true);
 
 /** Replies not yet posted: sent together, so the main thread is woken once per few MiB rather than per chunk. */
 let outbox: WorkerReply[] = [];
@@ -62,22 +62,28 @@ async function waitForBudget(): Promise<void> {
   }
 }
 
-/** A chunk ready to cross: its id, the bytes that cross and how they are stored. */
+/** A chunk ready to cross: its id, the bytes that cross (none for a known chunk) and how they are stored. */
 interface Prepared {
   id: Buffer;
   bytes: Buffer;
   form: ChunkForm;
 }
 
-/** Encodes `raw` unless the index (or this worker, earlier) already has it: the main thread then only appends. */
-async function prepare(raw: Buffer): Promise<Prepared> {
-  const id = hasher.id(raw);
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * Prepares the chunk `view` (valid until the chunker's next read, so it is used synchronously): a chunk
+ * the index (or this worker, earlier) already has crosses as its id alone; any other is copied, then
+ * encoded, so the main thread only appends it.
+ */
+function prepare(view: Buffer): Prepared | Promise<Prepared> {
+  const id = hasher.id(view);
   const key = hex(id);
-  if (encoded.has(key) || meta.blobs.doesExist(id)) return { id, bytes: raw, form: null };
+  if (encoded.has(key) || meta.blobs.doesExist(id)) return { id, bytes: NO_BYTES, form: { known: true, rawLength: view.length } };
   if (encoded.size >= ENCODED_REMEMBERED) encoded.clear();
   encoded.add(key);
-  const enc = await codec.encode(BlobType.Data, id, raw);
-  return { id, bytes: enc.stored, form: { compression: enc.compression, rawLength: raw.length } };
+  const raw = Buffer.from(view);
+  return codec.encode(BlobType.Data, id, raw).then((enc) => ({ id, bytes: enc.stored, form: { compression: enc.compression, rawLength: raw.length } }));
 }
 
 /** Moves prepared chunks of `job` (and its size, when they are its last) to the outbox, counting them against the budget. */
@@ -85,13 +91,14 @@ function post(job: number, prepared: Prepared[], size?: number): void {
   let bytes = 0;
   const buffers = prepared.map((p) => {
     bytes += p.bytes.length;
-    return ownedBuffer(p.bytes);
+    return p.bytes.length > 0 ? ownedBuffer(p.bytes) : null;
   });
   const ids = packIdList(prepared.map((p) => p.id));
   const forms = prepared.map((p) => p.form);
   Atomics.add(budget, 0, bytes);
   outbox.push(size === undefined ? { job, chunks: buffers, ids, forms } : { job, chunks: buffers, ids, forms, size });
-  outboxBuffers.push(...buffers, ids);
+  for (const b of buffers) if (b) outboxBuffers.push(b);
+  outboxBuffers.push(ids);
   outboxBytes += bytes;
   if (size !== undefined) outboxFiles++;
   if (outboxBytes >= FLUSH_BYTES || outboxFiles >= FLUSH_FILES) flush();
@@ -121,7 +128,7 @@ function inOrder(bytes: number, reply: () => Promise<void>): void {
 function send(job: number, chunks: Buffer[], size?: number): void {
   if (chunks.length === 0 && size === undefined) return;
   const bytes = chunks.reduce((n, c) => n + c.length, 0);
-  const prepared = Promise.all(chunks.map(prepare));
+  const prepared = Promise.all(chunks.map(prepare)); // every view is hashed and copied before this returns
   prepared.catch(() => undefined); // reported in order below
   inOrder(bytes, () => prepared.then((p) => post(job, p, size), (err: unknown) => fail(job, err)));
 }
@@ -144,10 +151,10 @@ async function chunkFile(job: number, path: string): Promise<void> {
     for (;;) {
       await waitForEncoding();
       await waitForBudget();
-      const n = readSync(fd, piece, 0, PIECE_BYTES, null);
+      const { n, chunks } = chunker.fill((target, offset, length) => readSync(fd, target, offset, length, null), PIECE_BYTES);
       if (n === 0) break;
       size += n;
-      send(job, chunker.push(piece.subarray(0, n)));
+      send(job, chunks);
     }
   } finally {
     closeSync(fd);
@@ -160,7 +167,7 @@ async function chunkFiles(requests: ChunkRequest[]): Promise<void> {
     try {
       await chunkFile(job, path);
     } catch (err) {
-      chunker = new Chunker(init.params, init.gear);
+      chunker = new Chunker(init.params, init.gear, true);
       inOrder(0, async () => fail(job, err));
     }
   }

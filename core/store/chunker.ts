@@ -40,7 +40,8 @@ function topBits(n: number): number {
 /**
  * A streaming chunker: push bytes in any pieces, receive whole chunks. Bytes are copied once into
  * a work buffer of 2×max and the scan resumes where it stopped, so small pushes cost no rescanning.
- * Emitted chunks are fresh buffers owned by the caller.
+ * Emitted chunks are fresh buffers owned by the caller, or, with `views`, views of the work buffer
+ * valid only until the next `push`, `fill` or `finish` (the caller copies what it keeps).
  */
 export class Chunker {
   private readonly gear: Uint32Array;
@@ -53,7 +54,7 @@ export class Chunker {
   private scanPos = 0;
   private hash = 0;
 
-  constructor(params: ChunkerParams, gear: Uint32Array) {
+  constructor(params: ChunkerParams, gear: Uint32Array, private readonly views = false) {
     validateChunkerParams(params);
     this.params = params;
     this.gear = gear;
@@ -92,6 +93,19 @@ export class Chunker {
     return out;
   }
 
+  /**
+   * Reads up to `max` bytes straight into the work buffer with `read` (which returns how many it read,
+   * 0 at the end of its source), sparing the copy `push` makes; returns that count and the chunks completed.
+   */
+  fill(read: (target: Buffer, offset: number, length: number) => number, max: number): { n: number; chunks: Buffer[] } {
+    if (this.work.length - this.end < max) this.makeRoom(max);
+    const n = read(this.work, this.end, Math.min(max, this.work.length - this.end));
+    this.end += n;
+    const chunks: Buffer[] = [];
+    for (let cut = this.scan(false); cut >= 0; cut = this.scan(false)) chunks.push(this.take(cut));
+    return { n, chunks };
+  }
+
   /** Ends the stream; returns the remaining chunks (the last may be shorter than min). */
   finish(): Buffer[] {
     const out: Buffer[] = [];
@@ -114,8 +128,8 @@ export class Chunker {
   }
 
   private take(n: number): Buffer {
-    const chunk = Buffer.allocUnsafe(n);
-    this.work.copy(chunk, 0, this.start, this.start + n);
+    const chunk = this.views ? this.work.subarray(this.start, this.start + n) : Buffer.allocUnsafe(n);
+    if (!this.views) this.work.copy(chunk, 0, this.start, this.start + n);
     this.start += n;
     this.scanPos = 0;
     this.hash = 0;

@@ -91,6 +91,15 @@ export class ObjectStore {
     return this.admit(type, enc.id, () => Promise.resolve(enc));
   }
 
+  /**
+   * Records a use of blob `id`, which a worker found in the index (or sent encoded just before) and so
+   * did not send: fails with EIO if it is neither stored, pending nor being stored, or prune is about
+   * to delete it (a prune cannot start while `strata import` has the archive open).
+   */
+  putKnown(type: BlobType, id: Buffer): Promise<PutResult> {
+    return this.admit(type, id, () => Promise.reject(new CorruptionError(hex(id), 'expected in the store (the import worker found it), but it is gone')));
+  }
+
   /** Deduplicates blob `id` against stored, pending and in-flight ones; otherwise encodes it with `encode` and appends it. */
   private admit(type: BlobType, id: Buffer, encode: () => Promise<EncodedBlob>): Promise<PutResult> {
     const key = hex(id);

@@ -37,6 +37,29 @@ test('chunks do not depend on how the input is split', () => {
   assert.ok(Buffer.concat(chunkAll(data, 999)).equals(data));
 });
 
+test('fill (reading straight into the chunker, chunks as views) cuts exactly where push does', () => {
+  const data = noise(2 * 1024 * 1024 + 333, 9);
+  const ref = chunkAll(data, 65536);
+  for (const piece of [4096, 100_000, 1 << 20]) {
+    const c = new Chunker(params, gear, true);
+    const out: Buffer[] = [];
+    let at = 0;
+    for (;;) {
+      const { n, chunks } = c.fill((target, offset, length) => {
+        const k = Math.min(length, data.length - at);
+        data.copy(target, offset, at, at + k);
+        at += k;
+        return k;
+      }, piece);
+      out.push(...chunks.map((v) => Buffer.from(v))); // views last until the next fill: keep copies
+      if (n === 0) break;
+    }
+    out.push(...c.finish().map((v) => Buffer.from(v)));
+    assert.equal(out.map((b) => b.length), ref.map((b) => b.length), `piece ${piece}`);
+    assert.ok(out.every((b, i) => b.equals(ref[i]!)), `piece ${piece}: same bytes`);
+  }
+});
+
 test('an edit in the middle changes only nearby chunks', () => {
   const data = noise(4 * 1024 * 1024, 3);
   const edited = Buffer.from(data);
