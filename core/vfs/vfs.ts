@@ -103,6 +103,11 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     this.feed.publish(origin === undefined ? change : { ...change, origin });
   }
 
+  /** Publishes a change to an entry's name alone (created, removed, renamed): its content and attributes are as they were. */
+  private publishName(change: Omit<VfsChange, 'origin' | 'name' | 'content' | 'attributes'>): void {
+    this.publish({ ...change, name: true, content: false, attributes: false });
+  }
+
   private snapdirStat(): Stat {
     const root = this.live.tree.must(ROOT_INO, 'stat');
     return { ...statOf(2 ** 52 - 1, { ...root, mode: 0o555 }, true), nlink: 1 };
@@ -167,7 +172,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     if (located.node.kind === 'dir') throw new VfsError('EISDIR', 'open', path);
     if (located.node.kind === 'symlink') throw new VfsError('ELOOP', 'open', path);
     const abs = normalized(w.names);
-    if (located.created && this.feed.active) this.publish({ action: 'added', op: 'create', path: abs, kind: 'file', ino: located.ino, name: true, content: false, attributes: false });
+    if (located.created && this.feed.active) this.publishName({ action: 'added', op: 'create', path: abs, kind: 'file', ino: located.ino });
     const file = this.acquire(located.ino, located.node, abs);
     const noteChange = (op: OpenInfo['op']) => {
       const info = this.info.get(file.ino);
@@ -304,7 +309,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     }
     if (w.names.length === 0) throw new VfsError('EEXIST', 'mkdir', '/');
     const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'dir', mode, {}, 'mkdir'));
-    if (this.feed.active) this.publish({ action: 'added', op: 'mkdir', path: normalized(w.names), kind: 'dir', ino, name: true, content: false, attributes: false });
+    if (this.feed.active) this.publishName({ action: 'added', op: 'mkdir', path: normalized(w.names), kind: 'dir', ino });
     return this.liveStat(ino, node);
   }
 
@@ -314,7 +319,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     if (w.at === 'snap') throw rofs('unlink', path);
     if (w.names.length === 0) throw new VfsError('EISDIR', 'unlink', path);
     const gone = await this.live.txn(() => this.live.unlink(w.names));
-    if (this.feed.active) this.publish({ action: 'removed', op: 'unlink', path: normalized(w.names), kind: gone.node.kind, ino: gone.ino, name: true, content: false, attributes: false });
+    if (this.feed.active) this.publishName({ action: 'removed', op: 'unlink', path: normalized(w.names), kind: gone.node.kind, ino: gone.ino });
   }
 
   async rmdir(path: string): Promise<void> {
@@ -332,11 +337,11 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       return;
     }
     const gone = await this.live.txn(() => this.live.rmdir(w.names));
-    if (this.feed.active) this.publish({ action: 'removed', op: 'rmdir', path: normalized(w.names), kind: 'dir', ino: gone.ino, name: true, content: false, attributes: false });
+    if (this.feed.active) this.publishName({ action: 'removed', op: 'rmdir', path: normalized(w.names), kind: 'dir', ino: gone.ino });
   }
 
   private publishSnapshot(name: string, action: 'added' | 'removed'): void {
-    this.publish({ action, op: 'snapshot', path: `/${SNAPSHOTS_DIR}/${name}`, kind: 'dir', name: true, content: false, attributes: false });
+    this.publishName({ action, op: 'snapshot', path: `/${SNAPSHOTS_DIR}/${name}`, kind: 'dir' });
   }
 
   async rename(from: string, to: string, opts: { noReplace?: boolean } = {}): Promise<void> {
@@ -350,7 +355,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       if (info.path === src || info.path.startsWith(src + '/')) info.path = dst + info.path.slice(src.length);
     }
     if (this.feed.active) {
-      this.publish({ action: 'renamed', op: 'rename', path: dst, from: src, kind: moved.node.kind, ino: moved.ino, ...(replaced !== undefined ? { replacedIno: replaced } : {}), name: true, content: false, attributes: false });
+      this.publishName({ action: 'renamed', op: 'rename', path: dst, from: src, kind: moved.node.kind, ino: moved.ino, ...(replaced !== undefined ? { replacedIno: replaced } : {}) });
     }
   }
 
@@ -359,7 +364,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     if (w.at !== 'live') throw rofs('symlink', path);
     if (target.length === 0 || target.includes('\0') || Buffer.byteLength(target) > 4096) throw new VfsError('EINVAL', 'symlink', path, 'invalid symlink target');
     const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'symlink', 0o777, { target, size: Buffer.byteLength(target) }, 'symlink'));
-    if (this.feed.active) this.publish({ action: 'added', op: 'symlink', path: normalized(w.names), kind: 'symlink', ino, name: true, content: false, attributes: false });
+    if (this.feed.active) this.publishName({ action: 'added', op: 'symlink', path: normalized(w.names), kind: 'symlink', ino });
     return this.liveStat(ino, node);
   }
 
