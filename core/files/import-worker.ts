@@ -17,7 +17,7 @@ const FLUSH_BYTES = 4 * 1024 * 1024;
 /** Finished files gathered before they are posted: the main thread hands out the next files as these return. */
 const FLUSH_FILES = 8;
 /** Chunk bytes being encoded at once, at most (plus one piece). */
-const MAX_ENCODING_BYTES = 8 * 1024 * 1024;
+const MAX_ENCODING_BYTES = 4 * 1024 * 1024;
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
