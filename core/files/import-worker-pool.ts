@@ -12,11 +12,6 @@ export interface ArrivedChunk {
   form: ChunkForm;
 }
 
-/** Bytes of the file a chunk covers. */
-export function rawLength(c: ArrivedChunk): number {
-  return c.form.rawLength;
-}
-
 /** What the workers need of the archive: chunker, keys and where its metadata lives. */
 export type PoolArchive = Pick<WorkerInit, 'params' | 'gear' | 'idKey' | 'dataKey' | 'metaPath'>;
 
@@ -115,7 +110,7 @@ export class ChunkingPool {
     const ids = unpackIds(m.ids, m.chunks.length);
     m.chunks.forEach((ab, i) => {
       const chunk: ArrivedChunk = { id: ids[i]!, bytes: ab ? Buffer.from(ab) : NO_BYTES, form: m.forms[i]! };
-      const take = Math.min(job.left, rawLength(chunk));
+      const take = Math.min(job.left, chunk.form.rawLength);
       job.left -= take;
       job.slot.load -= take;
       job.onChunk(chunk);

@@ -3,7 +3,7 @@ import type { ChunkRef } from '../meta/inode.ts';
 import type { ObjectStore, PutResult } from '../store/object-store.ts';
 import { BlobType } from '../store/pack-format.ts';
 import type { StoredContent } from './content.ts';
-import { rawLength, type ArrivedChunk, type ChunkingPool } from './import-worker-pool.ts';
+import type { ArrivedChunk, ChunkingPool } from './import-worker-pool.ts';
 
 const NO_ID = Buffer.alloc(0);
 
@@ -33,7 +33,7 @@ export class ChunkStorer {
     let size: number;
     try {
       size = await this.pool.chunkFile(path, sizeHint, (chunk) => {
-        const ref: ChunkRef = { id: NO_ID, length: rawLength(chunk) };
+        const ref: ChunkRef = { id: NO_ID, length: chunk.form.rawLength };
         refs.push(ref);
         const stored = this.put(chunk).then((r) => {
           ref.id = r.id;

@@ -88,7 +88,7 @@ export class Chunker {
       this.work.set(data.subarray(off, off + n), this.end);
       this.end += n;
       off += n;
-      for (let cut = this.scan(false); cut >= 0; cut = this.scan(false)) out.push(this.take(cut));
+      this.takeCuts(out);
     }
     return out;
   }
@@ -102,7 +102,7 @@ export class Chunker {
     const n = read(this.work, this.end, Math.min(max, this.work.length - this.end));
     this.end += n;
     const chunks: Buffer[] = [];
-    for (let cut = this.scan(false); cut >= 0; cut = this.scan(false)) chunks.push(this.take(cut));
+    this.takeCuts(chunks);
     return { n, chunks };
   }
 
@@ -125,6 +125,11 @@ export class Chunker {
     } else this.work.copyWithin(0, this.start, this.end);
     this.end = live;
     this.start = 0;
+  }
+
+  /** Appends to `out` every chunk the buffered bytes complete. */
+  private takeCuts(out: Buffer[]): void {
+    for (let cut = this.scan(false); cut >= 0; cut = this.scan(false)) out.push(this.take(cut));
   }
 
   private take(n: number): Buffer {

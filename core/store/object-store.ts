@@ -84,8 +84,7 @@ export class ObjectStore {
 
   /**
    * Stores a blob that a worker thread encoded already (with this archive's codec) unless a blob with
-   * the same id exists. Repeats and blobs prune is about to delete come plain through `put` instead:
-   * only a blob whose stored copy would be kept should be encoded ahead.
+   * the same id exists (then the encoded copy is dropped).
    */
   putEncoded(type: BlobType, enc: EncodedBlob): Promise<PutResult> {
     return this.admit(type, enc.id, () => Promise.resolve(enc));
