@@ -10,6 +10,7 @@ import { liveTreeReader, snapshotTreeReader, type TreeReader } from '../../core/
 import { decodeChunks } from '../../core/meta/inode.ts';
 import { SnapshotCatalog } from '../../core/snapshot/catalog.ts';
 import { takeSnapshot } from '../../core/snapshot/take-snapshot.ts';
+import { preferSmallHeap } from '../../core/util/buffer-garbage.ts';
 import { cliPassword } from '../password.ts';
 import { progressBar } from '../progress.ts';
 import { CliError, humanBytes, output, withArchive, type ArchiveOptions } from '../context.ts';
@@ -54,6 +55,7 @@ export function register(program: Command): void {
     .option('--password-file <file>', 'read the password from a file')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, src: string, opts: ArchiveOptions & { to: string; snapshot: boolean; snapshotName?: string }) => {
+      preferSmallHeap();
       await withArchive(dir, opts, async (archive) => {
         const total = process.stderr.isTTY ? await treeSize(src) : 0;
         const bar = progressBar('import', total, 'bytes');

@@ -37,7 +37,7 @@ const PUT_WINDOW_BYTES = 12 * 1024 * 1024;
 /** Chunks being stored at once, whatever their size: small files pass through many at a time. */
 const MAX_PUTS = 32;
 /** Chunk bytes cut but not yet stored before the workers pause reading: bounds memory whatever the tree's size. */
-const INFLIGHT_BYTES = 16 * 1024 * 1024;
+const INFLIGHT_BYTES = 8 * 1024 * 1024;
 /** Commit metadata at least this often (entries written, bytes): each commit syncs the packs and LMDB. */
 const BATCH_FILES = 2000;
 const BATCH_BYTES = 256 * 1024 * 1024;

@@ -2,10 +2,13 @@
 import type { ChunkRef } from '../meta/inode.ts';
 import type { ObjectStore, PutResult } from '../store/object-store.ts';
 import { BlobType } from '../store/pack-format.ts';
+import { BufferGarbage } from '../util/buffer-garbage.ts';
 import type { StoredContent } from './content.ts';
 import type { ArrivedChunk, ChunkingPool } from './import-worker-pool.ts';
 
 const NO_ID = Buffer.alloc(0);
+/** Chunk bytes stored between young collections: a stored chunk's buffer is garbage. */
+const COLLECT_EVERY_BYTES = 16 * 1024 * 1024;
 
 /**
  * Puts chunks into the store in arrival order, a window at a time: at most `windowBytes` of chunks (and
@@ -17,6 +20,7 @@ export class ChunkStorer {
   private running = 0;
   private runningBytes = 0;
   private readonly waiting: Array<{ bytes: number; wake: () => void }> = [];
+  private readonly garbage = new BufferGarbage(COLLECT_EVERY_BYTES);
 
   constructor(
     private readonly store: ObjectStore,
@@ -60,6 +64,7 @@ export class ChunkStorer {
         ? this.store.putKnown(BlobType.Data, id)
         : this.store.putEncoded(BlobType.Data, { id, stored: chunk.bytes, compression: form.compression, rawLength: form.rawLength }));
     } finally {
+      this.garbage.add(bytes);
       this.running--;
       this.runningBytes -= bytes;
       this.pool.release(bytes);

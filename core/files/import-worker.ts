@@ -7,17 +7,20 @@ import { BlobCodec } from '../store/blob-codec.ts';
 import { Chunker } from '../store/chunker.ts';
 import { archiveHasher, hex } from '../store/hash.ts';
 import { BlobType } from '../store/pack-format.ts';
+import { BufferGarbage } from '../util/buffer-garbage.ts';
 import { ownedBuffer, packIdList } from './chunk-transfer.ts';
 import type { ChunkFailure, ChunkForm, ChunkRequest, WorkerClose, WorkerInit, WorkerReply } from './import-worker-protocol.ts';
 
 /** Bytes read from a file at a time. */
 const PIECE_BYTES = 1024 * 1024;
 /** Chunk bytes gathered before they are posted. */
-const FLUSH_BYTES = 4 * 1024 * 1024;
+const FLUSH_BYTES = 2 * 1024 * 1024;
 /** Finished files gathered before they are posted: the main thread hands out the next files as these return. */
 const FLUSH_FILES = 8;
 /** Chunk bytes being encoded at once, at most (plus one piece). */
-const MAX_ENCODING_BYTES = 4 * 1024 * 1024;
+const MAX_ENCODING_BYTES = 2 * 1024 * 1024;
+/** New chunk bytes copied between young collections: each copy, its compressed and its sealed forms die here or, handed over, in the main thread. */
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -34,6 +37,7 @@ const encoded = new Set<string>();
 const ENCODED_REMEMBERED = 65536;
 /** Files are read straight into the chunker, whose chunks are views valid until its next read: copied only when new. */
 let chunker = new Chunker(init.params, init.gear, true);
+const garbage = new BufferGarbage(COLLECT_EVERY_BYTES);
 
 /** Replies not yet posted: sent together, so the main thread is woken once per few MiB rather than per chunk. */
 let outbox: WorkerReply[] = [];
@@ -83,6 +87,7 @@ function prepare(view: Buffer): Prepared | Promise<Prepared> {
   if (encoded.size >= ENCODED_REMEMBERED) encoded.clear();
   encoded.add(key);
   const raw = Buffer.from(view);
+  garbage.add(raw.length);
   return codec.encode(BlobType.Data, id, raw).then((enc) => ({ id, bytes: enc.stored, form: { compression: enc.compression, rawLength: raw.length } }));
 }
 
