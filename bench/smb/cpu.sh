@@ -2,10 +2,10 @@
 # cpu.sh — CPU seconds the strata server spends per GiB moved by smbclient put and get (all its threads:
 # /proc/PID/stat utime + stime), for comparing changes on a machine whose wall clock others share.
 #
-#   bench/smb/cpu.sh [--size-mb N] [--rounds N] [--dialect SMB3_11] [--encrypt] [--threads] [--node-opts "..."]
+#   bench/smb/cpu.sh [--size-mb N] [--rounds N] [--dialect SMB3_11] [--encrypt] [--threads] [--gets N] [--node-opts "..."]
 #
 # One fresh plain archive, one server (`strata serve --smb`, signing required); each round puts a new
-# file of N MiB of random bytes and gets it back (checked with cmp). Prints one line
+# file of N MiB of random bytes and gets it back (--gets N times; checked with cmp). Prints one line
 # per round and operation: wall seconds, MB/s, server CPU seconds and CPU s/GiB (--threads: also user and
 # system time of each thread busy for 50 ms or more). --node-opts passes flags to
 # the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc"; its output: $WORK/strata.log).
@@ -13,7 +13,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-SIZE_MB=1024 ROUNDS=2 DIALECT=SMB3_11 ENCRYPT="" NODE_OPTS="" WORK="" THREADS=""
+SIZE_MB=1024 ROUNDS=2 DIALECT=SMB3_11 ENCRYPT="" NODE_OPTS="" WORK="" THREADS="" GETS=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mb) SIZE_MB=$2; shift 2 ;;
@@ -23,6 +23,7 @@ while [[ $# -gt 0 ]]; do
     --node-opts) NODE_OPTS=$2; shift 2 ;;
     --workdir) WORK=$2; shift 2 ;;
     --threads) THREADS=1; shift ;;
+    --gets) GETS=$2; shift 2 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "cpu.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -54,6 +55,7 @@ smb=(smbclient //127.0.0.1/share -p "$PORT" -U benchu%benchp -m "$DIALECT" --opt
 [[ -n $ENCRYPT ]] && smb+=(--client-protection=encrypt)
 measure() { # LABEL COMMAND
   local label=$1 c0 c1 t0 t1
+  sync # no dirty pages of the step before: they slowed the client writing a get to disk 2-4x
   c0=$(cpu); [[ -n $THREADS ]] && threads >"$WORK/th0"; t0=$(date +%s.%N)
   "${smb[@]}" -c "$2" >/dev/null 2>&1
   t1=$(date +%s.%N); sleep 0.5; c1=$(cpu); [[ -n $THREADS ]] && threads >"$WORK/th1"
@@ -67,7 +69,9 @@ measure() { # LABEL COMMAND
 for r in $(seq 1 "$ROUNDS"); do
   head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >"$WORK/src" # fresh bytes: nothing deduplicates
   measure put "put $WORK/src big$r.bin"
-  rm -f "$WORK/back"
-  measure get "get big$r.bin $WORK/back"
-  cmp -s "$WORK/src" "$WORK/back" || { echo "cpu.sh: round trip differs" >&2; exit 1; }
+  for _ in $(seq 1 "$GETS"); do
+    rm -f "$WORK/back"
+    measure get "get big$r.bin $WORK/back"
+    cmp -s "$WORK/src" "$WORK/back" || { echo "cpu.sh: round trip differs" >&2; exit 1; }
+  done
 done
