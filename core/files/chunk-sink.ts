@@ -45,7 +45,7 @@ export class ChunkSink {
     }
     this.unstored += data.length;
     for (let off = 0; off < data.length; ) {
-      this.outbox ??= this.worker!.inputBuffer(POST_BYTES);
+      this.outbox ??= Buffer.allocUnsafeSlow(POST_BYTES);
       const n = Math.min(data.length - off, POST_BYTES - this.outboxLength);
       this.outbox.set(data.subarray(off, off + n), this.outboxLength);
       this.outboxLength += n;
@@ -86,7 +86,7 @@ export class ChunkSink {
     const ended = new Promise<Buffer | null>((resolve, reject) => (settle = { resolve, reject }));
     ended.catch(() => undefined); // the failure is also recorded and rethrown by check()
     const s = this.worker!.open({
-      chunks: (chunks, ids) => chunks.forEach((c, i) => void this.submit(c, ids[i], true).catch(() => undefined)), // failures are recorded by submit
+      chunks: (chunks, ids) => chunks.forEach((c, i) => void this.submit(c, ids[i]).catch(() => undefined)), // failures are recorded by submit
       done: () => settle.resolve(null),
       tail: (tail) => settle.resolve(tail),
       failed: (err) => {
@@ -122,17 +122,13 @@ export class ChunkSink {
     this.wake?.();
   }
 
-  /**
-   * Stores one chunk (its id computed here unless given); on this thread, waits while too many are in flight.
-   * A chunk `fromWorker` goes back to the worker once stored (the store keeps nothing of it once `put` settles).
-   */
-  private async submit(chunk: Buffer, id?: Buffer, fromWorker = false): Promise<void> {
+  /** Stores one chunk (its id computed here unless given); on this thread, waits while too many are in flight. */
+  private async submit(chunk: Buffer, id?: Buffer): Promise<void> {
     const slot = this.refs.length;
-    const length = chunk.length; // a recycled chunk's buffer is detached: its length reads 0
-    this.refs.push({ id: Buffer.alloc(0), length });
+    this.refs.push({ id: Buffer.alloc(0), length: chunk.length });
     const stored = this.store.put(BlobType.Data, chunk, id).then(
       (r) => {
-        this.refs[slot] = { id: r.id, length };
+        this.refs[slot] = { id: r.id, length: chunk.length };
         if (r.added) this.addedBytes += r.storedLength;
       },
       (err: unknown) => this.fail(err),
@@ -140,9 +136,8 @@ export class ChunkSink {
     this.inflight.add(stored);
     void stored.then(() => {
       this.inflight.delete(stored);
-      if (fromWorker) this.worker!.recycle(chunk);
       if (!this.remote) return;
-      this.unstored -= length;
+      this.unstored -= chunk.length;
       if (this.unstored <= UNSTORED_LIMIT) this.wake?.();
     });
     if (!this.remote && this.inflight.size >= MAX_INFLIGHT) await Promise.race(this.inflight);

@@ -17,18 +17,10 @@ export interface StreamListener {
   failed(err: VfsError): void;
 }
 
-/** Spent `data` buffers kept for reuse (more than the sink lets wait unstored, 16 MiB in 1 MiB buffers). */
-const SPARE_INPUTS = 32;
-
-/**
- * The worker that chunks and hashes streams. Buffers go round between the threads rather than being made
- * anew (see stream-worker.ts): `inputBuffer` reuses the buffers the worker is done with, `recycle` gives chunk
- * buffers back.
- */
+/** The worker that chunks and hashes streams. */
 export class StreamChunkWorker {
   private worker: Worker | null = null;
   private readonly listeners = new Map<number, StreamListener>();
-  private readonly spareInputs: ArrayBuffer[] = [];
   private next = 1;
   private closed = false;
 
@@ -47,21 +39,6 @@ export class StreamChunkWorker {
   /** Hands bytes of stream `s` to the worker (the buffer is transferred, not copied). */
   push(s: number, data: ArrayBuffer): void {
     this.post({ s, data }, [data]);
-  }
-
-  /** A buffer of `length` bytes to fill and `push`: one the worker gave back, when there is one that long. */
-  inputBuffer(length: number): Buffer {
-    const i = this.spareInputs.findIndex((ab) => ab.byteLength === length);
-    return i < 0 ? Buffer.allocUnsafeSlow(length) : Buffer.from(this.spareInputs.splice(i, 1)[0]!);
-  }
-
-  /**
-   * Gives the buffer of a chunk this worker sent back to it, for its next chunks. Contract: nothing reads or
-   * writes `chunk` (nor any view of its buffer) any more.
-   */
-  recycle(chunk: Buffer): void {
-    const ab = chunk.buffer as ArrayBuffer;
-    if (this.worker && !this.closed) this.worker.postMessage({ free: [ab] } satisfies StreamRequest, [ab]);
   }
 
   /** Ends stream `s`: its last chunks, then `done`. */
@@ -96,13 +73,9 @@ export class StreamChunkWorker {
   }
 
   private onReply(m: StreamReply): void {
-    if ('spent' in m) {
-      if (this.spareInputs.length < SPARE_INPUTS) this.spareInputs.push(m.spent);
-      return;
-    }
     const l = this.listeners.get(m.s);
     if (!l) return;
-    if ('chunks' in m) return l.chunks(m.chunks.map((ab, i) => Buffer.from(ab, 0, m.lengths[i])), unpackIds(m.ids, m.chunks.length));
+    if ('chunks' in m) return l.chunks(m.chunks.map((ab) => Buffer.from(ab)), unpackIds(m.ids, m.chunks.length));
     this.end(m.s);
     if ('done' in m) l.done();
     else if ('tail' in m) l.tail(Buffer.from(m.tail));

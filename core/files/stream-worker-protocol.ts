@@ -9,20 +9,12 @@ export interface StreamWorkerInit {
   idKey: Uint8Array | null;
 }
 
-/**
- * Main thread → worker, about stream `s`: bytes to chunk, the end of the stream, or a request for its uncut
- * tail (which ends it); or chunk buffers the main thread is done with, for the worker's next chunks.
- */
-export type StreamRequest = { s: number; data: ArrayBuffer } | { s: number; finish: true } | { s: number; drain: true } | { free: ArrayBuffer[] };
+/** Main thread → worker, about stream `s`: bytes to chunk, the end of the stream, or a request for its uncut tail (which ends it). */
+export type StreamRequest = { s: number; data: ArrayBuffer } | { s: number; finish: true } | { s: number; drain: true };
 
-/**
- * Worker → main thread, about stream `s`: chunks (each the first `lengths[i]` bytes of its buffer) with their
- * ids, the end of a finished stream, the tail of a drained one, or a failure; or a `data` buffer the worker
- * has taken the bytes of, for the main thread's next ones.
- */
+/** Worker → main thread, about stream `s`: chunks with their ids, the end of a finished stream, the tail of a drained one, or a failure. */
 export type StreamReply =
-  | { s: number; chunks: ArrayBuffer[]; lengths: number[]; ids: ArrayBuffer }
+  | { s: number; chunks: ArrayBuffer[]; ids: ArrayBuffer }
   | { s: number; done: true }
   | { s: number; tail: ArrayBuffer }
-  | { s: number; error: string }
-  | { spent: ArrayBuffer };
+  | { s: number; error: string };
