@@ -5,7 +5,7 @@
 #
 # Each server serves a fresh empty place on 127.0.0.1 with signing required (strata: a new plain archive;
 # Samba via /work/shared/peers/samba.sh). For each: put and get one file of N MiB of random bytes
-# (checked with cmp), put --files small files (1–16 KiB) with `mput`, and `ls` a folder of --list
+# (the timed get to /dev/null, then an untimed one checked with cmp), put --files small files (1–16 KiB) with `mput`, and `ls` a folder of --list
 # entries (created through smbclient `mkdir` commands in one session, timed separately). Prints a Markdown
 # table with MB/s, files/s and seconds, and ratios strata/Samba (higher is better for speeds). Exits 1 on failure.
 set -euo pipefail
@@ -63,8 +63,12 @@ run_one() {
   # Each step starts with no dirty pages left by the one before (sync, untimed): the get, which writes 1 GiB
   # into a new file, ran 2-4x slower while the kernel still wrote back the test data or the previous step's.
   sync; t=$(secs); "${smb[@]}" -c "put $WORK/src big.bin" >/dev/null; put=$(elapsed "$t")
+  # The timed get goes to /dev/null: writing 1 GiB into a new client file made the first get of a run 2-3x
+  # slower than the next ones, whichever server went first (measured both ways round); a second, untimed get
+  # into a file is compared with the source.
+  sync; t=$(secs); "${smb[@]}" -c "get big.bin /dev/null" >/dev/null; get=$(elapsed "$t")
   rm -f "$WORK/back"
-  sync; t=$(secs); "${smb[@]}" -c "get big.bin $WORK/back" >/dev/null; get=$(elapsed "$t")
+  "${smb[@]}" -c "get big.bin $WORK/back" >/dev/null
   cmp -s "$WORK/src" "$WORK/back" || { echo "round trip differs on port $port" >&2; exit 1; }
   sync; t=$(secs); (cd "$WORK/tree" && "${smb[@]}" -c "mkdir small; cd small; prompt off; mput *" >/dev/null); mput=$(elapsed "$t")
   sync; t=$(secs); "${smb[@]}" <"$WORK/mkdirs.cmd" >/dev/null 2>&1; mk=$(elapsed "$t")
