@@ -5,7 +5,7 @@
 #
 # Each server serves a fresh empty place on 127.0.0.1 with signing required (strata: a new plain archive;
 # Samba via /work/shared/peers/samba.sh). For each: put and get one file of N MiB of random bytes
-# (checked with cmp), put --files small files (1–16 KiB) with `mput`, and `ls` a folder of --list
+# (the timed get to /dev/null, then an untimed one checked with cmp), put --files small files (1–16 KiB) with `mput`, and `ls` a folder of --list
 # entries (created through smbclient `mkdir` commands in one session, timed separately). Prints a Markdown
 # table with MB/s, files/s and seconds, and ratios strata/Samba (higher is better for speeds). Exits 1 on failure.
 set -euo pipefail
@@ -60,13 +60,19 @@ elapsed() { echo "$(secs) - $1" | bc; }
 run_one() {
   local port=$1 auth="$2%$3" t put get mput mk ls
   local smb=(smbclient //127.0.0.1/share -p "$port" -U "$auth" -m "$DIALECT" --option='client signing=required')
-  t=$(secs); "${smb[@]}" -c "put $WORK/src big.bin" >/dev/null; put=$(elapsed "$t")
+  # Each step starts with no dirty pages left by the one before (sync, untimed): the get, which writes 1 GiB
+  # into a new file, ran 2-4x slower while the kernel still wrote back the test data or the previous step's.
+  sync; t=$(secs); "${smb[@]}" -c "put $WORK/src big.bin" >/dev/null; put=$(elapsed "$t")
+  # The timed get goes to /dev/null: writing 1 GiB into a new client file made the first get of a run 2-3x
+  # slower than the next ones, whichever server went first (measured both ways round); a second, untimed get
+  # into a file is compared with the source.
+  sync; t=$(secs); "${smb[@]}" -c "get big.bin /dev/null" >/dev/null; get=$(elapsed "$t")
   rm -f "$WORK/back"
-  t=$(secs); "${smb[@]}" -c "get big.bin $WORK/back" >/dev/null; get=$(elapsed "$t")
+  "${smb[@]}" -c "get big.bin $WORK/back" >/dev/null
   cmp -s "$WORK/src" "$WORK/back" || { echo "round trip differs on port $port" >&2; exit 1; }
-  t=$(secs); (cd "$WORK/tree" && "${smb[@]}" -c "mkdir small; cd small; prompt off; mput *" >/dev/null); mput=$(elapsed "$t")
-  t=$(secs); "${smb[@]}" <"$WORK/mkdirs.cmd" >/dev/null 2>&1; mk=$(elapsed "$t")
-  t=$(secs); n=$("${smb[@]}" -c "ls big\\*" | grep -c ' D ' || true); ls=$(elapsed "$t")
+  sync; t=$(secs); (cd "$WORK/tree" && "${smb[@]}" -c "mkdir small; cd small; prompt off; mput *" >/dev/null); mput=$(elapsed "$t")
+  sync; t=$(secs); "${smb[@]}" <"$WORK/mkdirs.cmd" >/dev/null 2>&1; mk=$(elapsed "$t")
+  sync; t=$(secs); n=$("${smb[@]}" -c "ls big\\*" | grep -c ' D ' || true); ls=$(elapsed "$t")
   [[ $n -ge $LIST ]] || { echo "listing on port $port showed $n entries, expected $LIST" >&2; exit 1; }
   echo "$put $get $mput $mk $ls"
 }

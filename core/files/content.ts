@@ -1,5 +1,6 @@
 // File contents as chunk lists: storing a byte stream, and reading ranges back.
 import type { ObjectStore } from '../store/object-store.ts';
+import { releasePiece } from '../store/blob-cache.ts';
 import type { ChunkRef } from '../meta/inode.ts';
 import type { ChunkSink } from './chunk-sink.ts';
 
@@ -49,7 +50,9 @@ export function chunkAt(offsets: number[], pos: number): number {
 
 /**
  * Reads `length` bytes at `offset` of a file made of `refs` (short at the end of the file) as the
- * pieces of the chunks they lie in, fetched in parallel and not copied together.
+ * pieces of the chunks they lie in, fetched in parallel and not copied together. The pieces are lent
+ * by the store: a caller that is done with them passes them to `releaseParts`, so their memory serves
+ * later reads (one that does not leaves them to the garbage collector).
  */
 export function readRangeParts(store: ObjectStore, refs: ChunkRef[], offsets: number[], offset: number, length: number): Promise<Buffer[]> {
   const total = offsets[refs.length]!;
@@ -58,14 +61,26 @@ export function readRangeParts(store: ObjectStore, refs: ChunkRef[], offsets: nu
   for (let i = offset < end ? chunkAt(offsets, offset) : refs.length; i < refs.length && offsets[i]! < end; i++) {
     const from = Math.max(0, offset - offsets[i]!);
     const to = end - offsets[i]!;
-    parts.push(store.get(refs[i]!.id).then((data) => data.subarray(from, to)));
+    parts.push(store.piece(refs[i]!.id, from, to));
   }
   return Promise.all(parts);
 }
 
 /** Reads `length` bytes at `offset` of a file made of `refs` (short at the end of the file). */
 export async function readRange(store: ObjectStore, refs: ChunkRef[], offsets: number[], offset: number, length: number): Promise<Buffer> {
-  return joinParts(await readRangeParts(store, refs, offsets, offset, length));
+  const parts = await readRangeParts(store, refs, offsets, offset, length);
+  if (parts.length === 1) return parts[0]!; // kept by the caller: never released
+  const joined = Buffer.concat(parts);
+  releaseParts(parts);
+  return joined;
+}
+
+/**
+ * Gives back pieces from `readRangeParts` (or any VfsFile.readParts) once nothing reads them any more:
+ * their memory may hold other data right after. Parts that were not lent are left alone.
+ */
+export function releaseParts(parts: readonly Buffer[]): void {
+  for (const p of parts) releasePiece(p);
 }
 
 /** The total length of `parts`. */

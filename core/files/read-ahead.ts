@@ -35,7 +35,7 @@ export class ReadAhead {
     while (to < refs.length && offsets[to]! < until) to++;
     this.fetchedTo = to;
     const fetch = () => {
-      for (let i = from; i < to; i++) this.store.get(refs[i]!.id).catch(() => undefined);
+      for (let i = from; i < to; i++) this.store.prefetch(refs[i]!.id);
     };
     read.then(fetch, fetch);
   }

@@ -19,7 +19,8 @@ export interface PackBackend {
   create(packId: string): Promise<PackSink>;
   /** Reopens an unsealed pack (after a crash) for appending at `length`, cutting anything after it. */
   reopen(packId: string, length: number): Promise<PackSink>;
-  read(packId: string, offset: number, length: number): Promise<Buffer>;
+  /** Reads `length` bytes at `offset` (fewer at the end of the pack), into the start of `into` when given. */
+  read(packId: string, offset: number, length: number, into?: Buffer): Promise<Buffer>;
   size(packId: string): Promise<number>;
   ageSeconds(packId: string): Promise<number>;
   list(): Promise<string[]>;
@@ -67,10 +68,10 @@ export class LocalPackBackend implements PackBackend {
     return fh;
   }
 
-  async read(packId: string, offset: number, length: number): Promise<Buffer> {
+  async read(packId: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     try {
       const fh = await this.reader(packId);
-      const buf = Buffer.allocUnsafe(length);
+      const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
       const { bytesRead } = await fh.read(buf, 0, length, offset);
       return bytesRead === length ? buf : buf.subarray(0, bytesRead);
     } catch (err) {

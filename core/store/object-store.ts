@@ -2,7 +2,8 @@
 import { CorruptionError, fromNodeError, unwrapCommitError } from '../errors.ts';
 import type { MetaDb } from '../meta/db.ts';
 import type { PackBackend } from './backend.ts';
-import { BlobCache } from './blob-cache.ts';
+import { BlobCache, escape, pinnedPiece, pooled, unpooled, type CachedBlob } from './blob-cache.ts';
+import { BufferPool } from './buffer-pool.ts';
 import type { BlobCodec, EncodedBlob } from './blob-codec.ts';
 import { hex } from './hash.ts';
 import { decodeLocation, encodeLocation, type BlobLocation } from './location.ts';
@@ -16,6 +17,18 @@ interface CommitRequest {
   resolve: () => void;
   reject: (err: unknown) => void;
 }
+
+/** A read of a blob in progress, and what its waiters will do with it once read. */
+interface Loading {
+  blob: Promise<CachedBlob>;
+  /** Pieces to be pinned for waiters. */
+  pins: number;
+  /** A waiter keeps the whole blob. */
+  escapes: boolean;
+}
+
+/** What a caller of `find` does with the blob: takes a piece (pinned), keeps it whole, or only warms the cache. */
+type Use = 'piece' | 'whole' | 'warm';
 
 /** The outcome of storing one blob. */
 export interface PutResult {
@@ -33,8 +46,10 @@ export interface PutResult {
 export class ObjectStore {
   private readonly writer: PackWriter;
   private readonly cache = new BlobCache(64 * 1024 * 1024);
+  /** Buffers for pack reads: cached blobs go back here once evicted and released (see blob-cache.ts). */
+  private readonly pool = new BufferPool(32 * 1024 * 1024);
   private readonly inflight = new Map<string, Promise<PutResult>>();
-  private readonly reading = new Map<string, Promise<Buffer>>();
+  private readonly reading = new Map<string, Loading>();
   private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
   private readonly commitQueue: CommitRequest[] = [];
   private committing = false;
@@ -166,39 +181,98 @@ export class ObjectStore {
 
   /** Reads blob `id`; throws CorruptionError (EIO) when it is missing or its bytes are not exactly it. */
   get(id: Buffer): Promise<Buffer> {
+    return this.find(id, 'whole').then((b) => b.value);
+  }
+
+  /**
+   * Bytes [from, to) of blob `id`, read like `get`, lent rather than given: pass the piece to
+   * `releasePiece` (blob-cache.ts) once it is no longer read, so its memory serves later reads. A
+   * piece never released is simply left to the garbage collector.
+   */
+  piece(id: Buffer, from: number, to: number): Promise<Buffer> {
+    return this.find(id, 'piece').then((b) => pinnedPiece(b, from, to));
+  }
+
+  /** Reads blob `id` into the cache, if it is not there, for a `piece` or `get` soon. */
+  prefetch(id: Buffer): void {
+    this.find(id, 'warm').catch(() => undefined);
+  }
+
+  /** Buffer and pool counts, for tests and benchmarks. */
+  poolStats(): ReturnType<BufferPool['stats']> {
+    return this.pool.stats();
+  }
+
+  /** The blob from the cache or the pack, with `use` applied at once (so no eviction intervenes). */
+  private find(id: Buffer, use: Use): Promise<CachedBlob> {
     const key = hex(id);
     const hit = this.cache.get(key);
-    if (hit) return Promise.resolve(hit);
+    if (hit) {
+      if (use === 'piece') hit.pins++;
+      else if (use === 'whole') escape(hit);
+      return Promise.resolve(hit);
+    }
     // Concurrent readers of one blob (read-ahead pieces that share a chunk) wait for one read.
-    let reading = this.reading.get(key);
-    if (!reading) {
+    let loading = this.reading.get(key);
+    if (!loading) {
       const loc = this.locate(id);
       if (!loc) return Promise.reject(new CorruptionError(key, 'missing from the index'));
-      reading = this.readAt(id, loc).then((raw) => {
-        this.cache.set(key, raw);
-        return raw;
-      });
-      const done = () => this.reading.delete(key);
-      reading.then(done, done);
-      this.reading.set(key, reading);
+      const job = { pins: 0, escapes: false } as Loading;
+      // Settled in one step: the waiters' uses are applied before the cache can evict the blob, and a
+      // later caller finds it in the cache, not here.
+      job.blob = this.load(id, loc).then(
+        (blob) => {
+          this.reading.delete(key);
+          blob.pins += job.pins;
+          if (job.escapes) escape(blob);
+          this.cache.set(key, blob);
+          return blob;
+        },
+        (err: unknown) => {
+          this.reading.delete(key);
+          throw err;
+        },
+      );
+      this.reading.set(key, (loading = job));
     }
-    return reading;
+    if (use === 'piece') loading.pins++;
+    else if (use === 'whole') loading.escapes = true;
+    return loading.blob;
   }
 
   /** Reads and checks a blob at a known location, bypassing the cache (verify uses this). */
   async readAt(id: Buffer, loc: BlobLocation): Promise<Buffer> {
+    return (await this.load(id, loc, false)).value;
+  }
+
+  /** Reads and checks a blob, into a pooled buffer when `pool` and its size is pooled; the buffer goes back at once when the blob's bytes are elsewhere. */
+  private async load(id: Buffer, loc: BlobLocation, pool = true): Promise<CachedBlob> {
     const key = hex(id);
+    const length = BLOB_HEADER_BYTES + loc.storedLength;
+    const backing = pool && this.pool.pools(length) ? this.pool.take(length) : null;
     let rec: Buffer;
     try {
-      rec = await this.backend.read(loc.packId, loc.offset, BLOB_HEADER_BYTES + loc.storedLength);
+      rec = await this.backend.read(loc.packId, loc.offset, length, backing ?? undefined);
     } catch {
+      if (backing) this.pool.give(backing);
       throw new CorruptionError(key, `pack ${loc.packId} cannot be read`);
     }
-    const header = decodeBlobHeader(rec);
-    if (!header || !header.id.equals(id) || rec.length !== BLOB_HEADER_BYTES + loc.storedLength) {
-      throw new CorruptionError(key, `pack ${loc.packId} holds no such blob at offset ${loc.offset}`);
+    let value: Buffer;
+    try {
+      const header = decodeBlobHeader(rec);
+      if (!header || !header.id.equals(id) || rec.length !== length) {
+        throw new CorruptionError(key, `pack ${loc.packId} holds no such blob at offset ${loc.offset}`);
+      }
+      value = await this.codec.decode(loc.type, id, rec.subarray(BLOB_HEADER_BYTES), loc.compression, loc.rawLength);
+    } catch (err) {
+      if (backing) this.pool.give(backing);
+      throw err;
     }
-    return this.codec.decode(loc.type, id, rec.subarray(BLOB_HEADER_BYTES), loc.compression, loc.rawLength);
+    if (!backing) return unpooled(value);
+    // Stored plain, the blob is a view of the pooled buffer; decompressed or decrypted, it is a buffer of its own.
+    if (value.buffer === backing.buffer) return pooled(value, backing, this.pool);
+    this.pool.give(backing);
+    return unpooled(value);
   }
 
   /**

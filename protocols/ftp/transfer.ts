@@ -48,12 +48,12 @@ function drained(sock: Socket): Promise<void> {
   });
 }
 
-/** Writes `data`, waiting for the socket to drain when its buffer is full. */
-export async function sendChunk(t: Transfer, data: Uint8Array): Promise<void> {
+/** Writes `data`, waiting for the socket to drain when its buffer is full; `written` is called once the socket is done with it. */
+export async function sendChunk(t: Transfer, data: Uint8Array, written?: () => void): Promise<void> {
   t.check();
   const sock = t.socket!;
   t.bytesOut += data.length;
-  if (!sock.write(data)) await drained(sock);
+  if (!sock.write(data, written)) await drained(sock);
   t.check();
 }
 

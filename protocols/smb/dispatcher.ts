@@ -224,8 +224,12 @@ function send(conn: Connection, built: Built[], encSession: Session | null): voi
     b.reply.sent?.(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     msgs.push(...parts);
   });
-  if (encSession?.keys) conn.send(...encryptMessage(conn.cipher, encSession.keys.serverOut, encSession.id, msgs, conn.nonce()));
-  else conn.send(...msgs);
+  const done = () => built.forEach((b) => b.reply.done?.());
+  if (encSession?.keys) {
+    const sealed = encryptMessage(conn.cipher, encSession.keys.serverOut, encSession.id, msgs, conn.nonce());
+    done();
+    conn.send(...sealed);
+  } else conn.sendThen(msgs, done);
 }
 
 /** Sends the final response of a pending async request (CHANGE_NOTIFY completed or cancelled). */

@@ -1,5 +1,5 @@
 // READ: file data at an offset (STATUS_END_OF_FILE at or past the end), or the srvsvc pipe's pending reply.
-import { partsLength } from '../../core/files/content.ts';
+import { partsLength, releaseParts } from '../../core/files/content.ts';
 import { BODY, openAt, type Call } from './call.ts';
 import { NtStatusError, Status } from './ntstatus.ts';
 import type { Reply } from './state.ts';
@@ -21,12 +21,14 @@ export async function read(call: Call): Promise<Reply> {
   else if (open.isDir || !open.file) throw new NtStatusError(Status.INVALID_DEVICE_REQUEST, 'read of a directory');
   else data = await open.file.readParts(offset, length);
   const got = partsLength(data);
-  if (got === 0 && length > 0) throw new NtStatusError(Status.END_OF_FILE);
-  if (got < minimum) throw new NtStatusError(Status.END_OF_FILE);
+  if ((got === 0 && length > 0) || got < minimum) {
+    releaseParts(data);
+    throw new NtStatusError(Status.END_OF_FILE);
+  }
   open.position = offset + got;
   const head = Buffer.alloc(16);
   head.writeUInt16LE(17, 0);
   head[2] = BODY + 16;
   head.writeUInt32LE(got, 4);
-  return { body: head, data };
+  return { body: head, data, done: () => releaseParts(data) };
 }

@@ -123,6 +123,8 @@ export interface Reply {
   body: Buffer;
   /** Bytes that follow `body` in the response (READ data), sent and signed without copying them into it. */
   data?: Buffer[];
+  /** Called once nothing reads `data` any more: written to the socket, sealed into other bytes, or the connection gone. */
+  done?: () => void;
   /** Overrides the header's SessionId (SESSION_SETUP assigns one). */
   sessionId?: bigint;
   /** Overrides the header's TreeId (TREE_CONNECT assigns one). */

@@ -223,12 +223,18 @@ export class Connection implements ReadTarget {
 
   /** Sends one PDU with its length prefix (message parts are written without copying them together). */
   send(...parts: Buffer[]): void {
-    if (this.closed) return;
+    this.sendThen(parts);
+  }
+
+  /** Sends one PDU like `send`, then calls `written` once the socket holds none of `parts` (at once when closed). */
+  sendThen(parts: Buffer[], written?: () => void): void {
+    if (this.closed) return written?.();
     const len = Buffer.alloc(4);
     len.writeUInt32BE(partsLength(parts), 0);
     this.socket.cork();
     this.socket.write(len);
-    for (const p of parts) this.socket.write(p);
+    // Writes complete in order (or all fail when the socket goes): the last one's callback comes last.
+    parts.forEach((p, i) => this.socket.write(p, i === parts.length - 1 ? written : undefined));
     this.socket.uncork();
   }
 

@@ -1,6 +1,6 @@
 // GET and HEAD: files streamed from the Vfs with Range (single, suffix, 416), conditional
 // requests, strong ETags and Last-Modified; collections answer with an HTML listing.
-import { partsLength } from '../../core/files/content.ts';
+import { partsLength, releaseParts } from '../../core/files/content.ts';
 import type { Stat, VfsFile } from '../../core/vfs/types.ts';
 import { HttpError } from './errors.ts';
 import { sendListing } from './html-listing.ts';
@@ -93,7 +93,8 @@ async function streamFile(r: DavRequest, file: VfsFile, from: number, to: number
     fill();
     r.bytesOut += piece.length;
     let flowing = true;
-    for (const p of parts) flowing = res.write(p);
+    // The pieces are the store's, lent until the response has written them.
+    for (const [i, p] of parts.entries()) flowing = res.write(p, i === parts.length - 1 ? () => releaseParts(parts) : undefined);
     if (!flowing) {
       await new Promise<void>((resolve, reject) => {
         const done = () => {

@@ -1,5 +1,5 @@
 // Downloads: RETR, from the REST offset when one was given, read ahead one piece while the last is sent.
-import { partsLength } from '../../../core/files/content.ts';
+import { partsLength, releaseParts } from '../../../core/files/content.ts';
 import type { Session } from '../session.ts';
 import { finishSending, sendChunk } from '../transfer.ts';
 import { FtpFail, required, type CommandTable } from './types.ts';
@@ -25,7 +25,8 @@ async function retr(s: Session, arg: string): Promise<void> {
           offset += got;
           next = got > 0 && offset < size ? file.readParts(offset, Math.min(PIECE, size - offset)) : null;
           if (got === 0) break;
-          for (const p of parts) await sendChunk(t, p);
+          // The pieces are the store's, lent until the socket has written them.
+          for (const [i, p] of parts.entries()) await sendChunk(t, p, i === parts.length - 1 ? () => releaseParts(parts) : undefined);
         }
       } catch (err) {
         void next?.catch(() => {});
