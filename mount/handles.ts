@@ -1,4 +1,5 @@
-// Open files of the mount: FUSE file handles (small integers, never 0) mapped to VfsFile objects.
+// Open files of the mount: FUSE file handles (small integers, never 0) mapped to VfsFile objects, and
+// the closes that release started and that still commit in the background.
 import { VfsError } from '../core/errors.ts';
 import type { VfsFile } from '../core/vfs/types.ts';
 
@@ -6,6 +7,8 @@ import type { VfsFile } from '../core/vfs/types.ts';
 export class HandleTable {
   private readonly files = new Map<number, VfsFile>();
   private next = 1;
+  /** Closes started by `closeLater` and not finished, with the path each file had at release. */
+  private readonly closing = new Map<Promise<void>, string>();
 
   /** Stores `file` and returns its new handle. */
   add(file: VfsFile): number {
@@ -24,12 +27,30 @@ export class HandleTable {
   }
 
 
-
   /** Removes handle `fd` and returns its file (undefined when unknown). */
   take(fd: number): VfsFile | undefined {
     const f = this.files.get(fd);
     this.files.delete(fd);
     return f;
+  }
+
+  /**
+   * Removes handle `fd` and closes its file (committing its writes) without waiting: `onError` hears of
+   * a failed close. `path` is the file's path now; `closed` waits for closes under it.
+   */
+  closeLater(fd: number, path: string, onError: (err: unknown) => void): void {
+    const f = this.take(fd);
+    if (!f) return;
+    const done = f.close().catch(onError);
+    this.closing.set(done, path);
+    void done.then(() => this.closing.delete(done));
+  }
+
+  /** Waits for the background closes of `path` and of everything under it (every one when no path). */
+  async closed(path?: string): Promise<void> {
+    const waits: Array<Promise<void>> = [];
+    for (const [p, at] of this.closing) if (path === undefined || at === path || at.startsWith(path.endsWith('/') ? path : path + '/')) waits.push(p);
+    await Promise.all(waits);
   }
 
   /** Removes and returns every open file (at unmount). */
