@@ -38,6 +38,13 @@ export interface OpenFlags {
   append?: boolean;
   /** Permission bits for a created file (default 0o644). */
   mode?: number;
+  /**
+   * With `create`, for a file that does not exist yet: answer at once and commit the new entry in
+   * the background (stat of the path sees it meanwhile; other calls on it wait for that commit). Its
+   * first flush or close commits it durably with its content, and fails if creating it failed. For
+   * callers that do not use the handle's `ino` before that (the mount).
+   */
+  deferCreate?: boolean;
 }
 
 /** Attribute changes; absent fields stay as they are. `size` truncates or extends with zeros. */

@@ -1,0 +1,67 @@
+// OpenFlags.deferCreate (the mount's create): the handle comes back before the new entry commits; the
+// path stats at once, attributes set meanwhile ride with the first commit, close makes it durable (also
+// with nothing written), and a create that fails is reported by close.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Archive } from '../../core/archive.ts';
+import { isVfsError } from '../../core/errors.ts';
+import { createVfs } from '../../core/vfs/vfs.ts';
+import { withVfs } from '../helpers/archive.ts';
+
+const deferred = { write: true, create: true, deferCreate: true } as const;
+
+test('deferred create: stat at once, attributes ride along, durable at close across a reopen', () =>
+  withVfs(async (vfs, archive, dir) => {
+    const f = await vfs.open('/f', { ...deferred, mode: 0o600 });
+    assert.is((await vfs.stat('/f')).kind, 'file', 'the path stats before its entry committed');
+    await f.write(0, Buffer.from('content'));
+    const mtimeNs = 1_600_000_000_123_000_000n;
+    await vfs.setattr('/f', { mtimeNs, uid: 1000 });
+    const seen = await vfs.stat('/f');
+    assert.equal([seen.size, seen.mode, seen.uid, seen.mtimeNs], [7, 0o600, 1000, mtimeNs]);
+    await f.close();
+    const empty = await vfs.open('/touched', deferred);
+    await empty.close();
+    assert.equal((await vfs.readdir('/')).map((e) => e.name), ['f', 'touched']);
+    await archive.close();
+    const again = await Archive.open(`${dir}/ar`, { password: () => 'pw' });
+    try {
+      const v = createVfs(again);
+      const st = await v.stat('/f');
+      assert.equal([st.size, st.mode, st.uid, st.mtimeNs], [7, 0o600, 1000, mtimeNs], 'committed with its content');
+      assert.is((await v.stat('/touched')).size, 0, 'a file closed with nothing written is committed too');
+      const r = await v.open('/f');
+      assert.is((await r.read(0, 100)).toString(), 'content');
+      await r.close();
+    } finally {
+      await again.close();
+    }
+  }));
+
+test('deferred create: unlink and rename right after it run in order', () =>
+  withVfs(async (vfs) => {
+    const a = await vfs.open('/a', deferred);
+    await vfs.unlink('/a');
+    await a.write(0, Buffer.from('gone'));
+    await a.close();
+    const b = await vfs.open('/b', deferred);
+    await b.write(0, Buffer.from('moved'));
+    await vfs.rename('/b', '/c');
+    await b.close();
+    assert.equal((await vfs.readdir('/')).map((e) => e.name), ['c']);
+    assert.is((await vfs.stat('/c')).size, 5);
+  }));
+
+test('deferred create that fails (its directory removed first): close reports it, nothing is left', () =>
+  withVfs(async (vfs) => {
+    await vfs.mkdir('/d');
+    const removing = vfs.rmdir('/d');
+    const f = await vfs.open('/d/f', deferred);
+    await removing;
+    await f.write(0, Buffer.from('lost'));
+    const err = await f.close().then(() => null, (e: unknown) => e);
+    assert.ok(isVfsError(err) && err.code === 'ENOENT', `close fails with ENOENT (${String(err)})`);
+    assert.equal((await vfs.readdir('/')).map((e) => e.name), []);
+  }));
+
+test.run();
