@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startMount, strataEnv, withMount } from './mount-process.ts';
+import { startMount, strataEnv, withMount, type MountProcess } from './mount-process.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
 
@@ -26,19 +26,28 @@ for (let i = 0; ; i++) {
 
 const test = suite('fuse: crash');
 
+/**
+ * Runs `script` (node -e) on the mount, kill -9s the mount after `ms`, then the script; returns what
+ * the script printed and whether the mountpoint was stale right after the crash.
+ */
+async function crashWhile(proc: MountProcess, mnt: string, script: string, ms: number): Promise<{ out: string; stale: boolean }> {
+  const writer = spawn(process.execPath, ['-e', script, mnt], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  writer.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const writerDone = new Promise((r) => writer.once('exit', r));
+  await new Promise((r) => setTimeout(r, ms));
+  proc.child.kill('SIGKILL');
+  await new Promise((r) => proc.child.once('exit', r));
+  const stale = /not connected/.test(spawnSync('stat', [mnt], { encoding: 'utf8' }).stderr);
+  writer.kill('SIGKILL');
+  await writerDone;
+  return { out, stale };
+}
+
 test('kill -9 during writes: remount recovers, acknowledged files intact, verify clean', async () => {
   await withMount(async ({ archive, mnt, proc }) => {
-    const writer = spawn(process.execPath, ['-e', WRITER, mnt], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let acks = '';
-    writer.stdout.on('data', (d: Buffer) => (acks += d.toString()));
-    const writerDone = new Promise((r) => writer.once('exit', r));
-    await new Promise((r) => setTimeout(r, 2500));
-    proc.child.kill('SIGKILL');
-    await new Promise((r) => proc.child.once('exit', r));
-    const stale = spawnSync('stat', [mnt], { encoding: 'utf8' });
-    assert.match(stale.stderr, /not connected/, 'the mountpoint is stale after the crash');
-    writer.kill('SIGKILL');
-    await writerDone;
+    const { out: acks, stale } = await crashWhile(proc, mnt, WRITER, 2500);
+    assert.ok(stale, 'the mountpoint is stale after the crash');
     const acked = acks.split('\n').filter((l) => l.startsWith('ACK ')).map((l) => l.split(' ') as [string, string, string]);
     assert.ok(acked.length >= 3, `the writer got going (${acked.length} files acknowledged)`);
 
@@ -73,15 +82,7 @@ for (let i = 0; ; i++) {
 // file under its new name is never durable with less than the content it had when close returned.
 test('kill -9 after close + rename without fsync: the renamed file holds a whole written content', async () => {
   await withMount(async ({ archive, mnt, proc }) => {
-    const writer = spawn(process.execPath, ['-e', REPLACER, mnt], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    writer.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const writerDone = new Promise((r) => writer.once('exit', r));
-    await new Promise((r) => setTimeout(r, 2000));
-    proc.child.kill('SIGKILL');
-    await new Promise((r) => proc.child.once('exit', r));
-    writer.kill('SIGKILL');
-    await writerDone;
+    const { out } = await crashWhile(proc, mnt, REPLACER, 2000);
     const lines = out.split('\n');
     const shas = lines.filter((l) => l.startsWith('WRITING ')).map((l) => l.slice(8));
     const renames = lines.filter((l) => l === 'RENAMED').length;
