@@ -3,6 +3,9 @@
 import { VfsError } from '../core/errors.ts';
 import type { VfsFile } from '../core/vfs/types.ts';
 
+/** Background closes (mount/ops/files.ts, release) beyond which a release waits for one to finish. */
+const MAX_CLOSING = 64;
+
 /** The table of open files; fuse-native treats handle 0 as "none", so numbering starts at 1. */
 export class HandleTable {
   private readonly files = new Map<number, VfsFile>();
@@ -35,15 +38,18 @@ export class HandleTable {
   }
 
   /**
-   * Removes handle `fd` and closes its file (committing its writes) without waiting: `onError` hears of
-   * a failed close. `path` is the file's path now; `closed` waits for closes under it.
+   * Removes handle `fd` and closes its file (committing its writes) without waiting for that, unless
+   * MAX_CLOSING closes are running already: then it waits until one finished (the kernel's limit on
+   * releases in flight no longer holds back a fast writer, this does). `onError` hears of a failed
+   * close. `path` is the file's path now; `closed` waits for closes under it.
    */
-  closeLater(fd: number, path: string, onError: (err: unknown) => void): void {
+  async closeLater(fd: number, path: string, onError: (err: unknown) => void): Promise<void> {
     const f = this.take(fd);
     if (!f) return;
     const done = f.close().catch(onError);
     this.closing.set(done, path);
     void done.then(() => this.closing.delete(done));
+    if (this.closing.size > MAX_CLOSING) await Promise.race(this.closing.keys());
   }
 
   /** Waits for the background closes of `path` and of everything under it (every one when no path). */

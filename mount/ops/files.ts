@@ -48,6 +48,6 @@ export function fileOps({ vfs, handles, runner, log }: OpsContext): Pick<FuseOpe
     flush: (_path, fd, cb) => runner.run('flush', async () => void handles.get(fd, 'flush'), done(cb), cb),
     fsync: (_path, _datasync, fd, cb) => runner.run('fsync', () => handles.get(fd, 'fsync').fsync(), done(cb), cb),
     release: (path, fd, cb) =>
-      runner.run('release', async () => handles.closeLater(fd, path, (err) => log.error({ err, path }, 'committing a released file failed')), done(cb), cb),
+      runner.run('release', () => handles.closeLater(fd, path, (err) => log.error({ err, path }, 'committing a released file failed')), done(cb), cb),
   };
 }
