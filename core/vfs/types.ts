@@ -39,9 +39,9 @@ export interface OpenFlags {
   /** Permission bits for a created file (default 0o644). */
   mode?: number;
   /**
-   * With `create`, for a file that does not exist yet: answer at once and commit the new entry in
-   * the background (stat of the path sees it meanwhile; other calls on it wait for that commit). Its
-   * first flush or close commits it durably with its content, and fails if creating it failed. For
+   * With `create`, for a file that does not exist yet: answer at once and write the new entry with the
+   * file's first flush (or when another call concerns its path; stat sees it meanwhile from memory).
+   * That flush fails if creating it failed; an unlink before it drops the entry unwritten. For
    * callers that do not use the handle's `ino` before that (the mount).
    */
   deferCreate?: boolean;

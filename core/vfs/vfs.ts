@@ -12,6 +12,7 @@ import { ChangeFeed, type OriginTagging } from './changes.ts';
 import { LiveFile } from './live-file.ts';
 import { LiveFs, withAttrs } from './live-fs.ts';
 import { OpenFile, type ContentUpdate } from './open-file.ts';
+import { PendingCreate } from './pending-create.ts';
 import { checkName, NAME_MAX, splitPath } from './path.ts';
 import { SnapshotFs } from './snapshot-fs.ts';
 import { statOf } from './stat.ts';
@@ -49,12 +50,11 @@ interface Shared {
   creating: Map<string, Creating>;
 }
 
-/** A file created with OpenFlags.deferCreate, until its entry is committed. */
+/** A file created with OpenFlags.deferCreate, until its entry is committed (or cancelled). */
 interface Creating {
   file: OpenFile;
   mode: number;
-  /** Settles once the entry is committed and the file is registered under its inode (or creating it failed). */
-  registered: Promise<void>;
+  pending: PendingCreate;
 }
 
 type Where = { at: 'live'; names: string[] } | { at: 'snapdir' } | { at: 'snap'; snapshot: string; names: string[] };
@@ -148,14 +148,19 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     return statOf(2 ** 52 - 2, withAttrs(node, c.file.attrs, t), false);
   }
 
-  /** Waits until no deferred create is in flight for `path` (or for any path, without one): reads of the tree then see them. */
-  private async settleCreates(path?: string): Promise<void> {
+  /**
+   * Commits the entries of deferred creates at `paths` or under them (every one without paths) and
+   * waits for them: the tree then holds them for a read or a change that concerns them.
+   */
+  private async settleCreates(...paths: string[]): Promise<void> {
     if (this.creating.size === 0) return;
-    if (path !== undefined) {
-      await this.creating.get(path)?.registered;
-      return;
+    const waits: Array<Promise<void>> = [];
+    for (const [at, c] of this.creating) {
+      if (paths.length > 0 && !paths.some((p) => at === p || at.startsWith(p === '/' ? p : p + '/'))) continue;
+      c.pending.issue();
+      waits.push(c.pending.done);
     }
-    await Promise.all([...this.creating.values()].map((c) => c.registered));
+    await Promise.all(waits);
   }
 
   async readdir(path: string, opts: ReaddirOptions = {}): Promise<DirEntry[]> {
@@ -166,7 +171,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       const names = all.filter((n) => opts.after === undefined || n > opts.after).slice(0, opts.limit);
       return Promise.all(names.map(async (name) => ({ name, stat: await this.snaps.stat(name, []) })));
     }
-    await this.settleCreates();
+    await this.settleCreates(normalized(w.names));
     const dir = this.live.dir(w.names, 'readdir');
     const out: DirEntry[] = [];
     if (w.names.length === 0 && this.options.listSnapshotsDir && (opts.after === undefined || SNAPSHOTS_DIR > opts.after)) {
@@ -226,9 +231,9 @@ export class ArchiveVfs implements Vfs, OriginTagging {
   }
 
   /**
-   * OpenFlags.deferCreate: when `names` does not exist yet, issues the transaction that creates it and
-   * answers at once with a handle on a new file (null when it exists: the caller opens it). The file is
-   * registered under its inode once the entry is committed; its flushes commit after that.
+   * OpenFlags.deferCreate: when `names` does not exist yet, answers at once with a handle on a new
+   * file whose entry is written later (pending-create.ts): with its first content commit, or when
+   * another call needs it. Null when the name exists: the caller opens it.
    */
   private openDeferred(names: string[], path: string, flags: OpenFlags): VfsFile | null {
     const name = names[names.length - 1]!;
@@ -237,26 +242,29 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     if (this.live.tree.lookup(parent.ino, name) !== undefined) return null;
     const abs = normalized(names);
     const mode = (flags.mode ?? 0o644) & 0o7777;
-    // Transactions run in the order issued, so whatever this caller does next (unlink, rename, a
-    // content commit) runs after this one and finds the entry.
-    const created = this.live.txn(() => this.live.createEntry(names, 'file', mode, {}, 'open'));
-    const file = this.newOpenFile(0, [], async (_ino, u) => this.commitContent((await created).ino, u));
-    file.touchNew();
-    file.handles++;
-    const entry: Creating = {
-      file,
-      mode,
-      registered: created.then(
-        ({ ino }) => {
+    const createEntry = () => this.live.createEntry(names, 'file', mode, {}, 'open');
+    const pending: PendingCreate = new PendingCreate(
+      {
+        create: () => this.live.txn(createEntry),
+        commitWithCreate: (u, createIn) => this.archive.store.commit(() => {
+          const made = createIn();
+          if (made) this.live.update(made.ino, withAttrs({ ...made.node, chunks: encodeChunks(u.refs), size: u.size, mtime: u.mtimeNs }, u.attrs, this.now()));
+        }),
+        commitContent: (ino, u) => this.commitContent(ino, u),
+        registered: (ino) => {
           file.bind(ino);
           this.open_.set(ino, file);
           this.info.set(ino, { path: abs, op: 'write', writer: this.origin });
           if (this.feed.active) this.publishName({ action: 'added', op: 'create', path: abs, kind: 'file', ino });
         },
-        () => undefined,
-      ),
-    };
-    entry.registered = entry.registered.finally(() => {
+      },
+      createEntry,
+    );
+    const file = this.newOpenFile(0, [], (_ino, u) => pending.commit(u));
+    file.touchNew();
+    file.handles++;
+    const entry: Creating = { file, mode, pending };
+    void pending.done.then(() => {
       if (this.creating.get(abs) === entry) this.creating.delete(abs);
     });
     this.creating.set(abs, entry);
@@ -267,14 +275,14 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       info.writer = this.origin;
     };
     const statNow = async () => {
-      await entry.registered;
-      await created;
+      pending.issue();
+      await pending.done;
       return this.statIno(file.ino, path);
     };
     const release = async (f: OpenFile) => {
-      await entry.registered;
+      await pending.done;
       if (f.ino === 0) {
-        // Creating it failed: nothing was registered; drop what was written.
+        // Never created (unlinked first, or creating it failed): nothing was registered.
         f.handles--;
         await f.dispose();
         return;
@@ -409,6 +417,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       return this.snaps.stat(w.snapshot, []);
     }
     if (w.names.length === 0) throw new VfsError('EEXIST', 'mkdir', '/');
+    await this.settleCreates(normalized(w.names));
     const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'dir', mode, {}, 'mkdir'));
     if (this.feed.active) this.publishName({ action: 'added', op: 'mkdir', path: normalized(w.names), kind: 'dir', ino });
     return this.liveStat(ino, node);
@@ -419,6 +428,14 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     if (w.at === 'snapdir') throw new VfsError('EISDIR', 'unlink', path);
     if (w.at === 'snap') throw rofs('unlink', path);
     if (w.names.length === 0) throw new VfsError('EISDIR', 'unlink', path);
+    const abs = normalized(w.names);
+    const creating = this.creating.size > 0 ? this.creating.get(abs) : undefined;
+    if (creating?.pending.cancel()) {
+      // Its entry was never written (nor announced): nothing to remove, and nothing to make durable.
+      this.creating.delete(abs);
+      return;
+    }
+    await this.settleCreates(abs);
     const gone = await this.live.txn(() => this.live.unlink(w.names));
     if (this.feed.active) this.publishName({ action: 'removed', op: 'unlink', path: normalized(w.names), kind: gone.node.kind, ino: gone.ino });
   }
@@ -437,6 +454,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       if (this.feed.active) this.publishSnapshot(w.snapshot, 'removed');
       return;
     }
+    await this.settleCreates(normalized(w.names));
     const gone = await this.live.txn(() => this.live.rmdir(w.names));
     if (this.feed.active) this.publishName({ action: 'removed', op: 'rmdir', path: normalized(w.names), kind: 'dir', ino: gone.ino });
   }
@@ -449,6 +467,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     const a = where(from, 'rename');
     const b = where(to, 'rename');
     if (a.at !== 'live' || b.at !== 'live') throw rofs('rename', a.at !== 'live' ? from : to);
+    await this.settleCreates(normalized(a.names), normalized(b.names));
     const { moved, replaced } = await this.live.txn(() => this.live.rename(a.names, b.names, !!opts.noReplace));
     if (!moved) return;
     const [src, dst] = [normalized(a.names), normalized(b.names)];
@@ -464,6 +483,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     const w = where(path, 'symlink');
     if (w.at !== 'live') throw rofs('symlink', path);
     if (target.length === 0 || target.includes('\0') || Buffer.byteLength(target) > 4096) throw new VfsError('EINVAL', 'symlink', path, 'invalid symlink target');
+    await this.settleCreates(normalized(w.names));
     const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'symlink', 0o777, { target, size: Buffer.byteLength(target) }, 'symlink'));
     if (this.feed.active) this.publishName({ action: 'added', op: 'symlink', path: normalized(w.names), kind: 'symlink', ino });
     return this.liveStat(ino, node);
@@ -532,6 +552,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
   async setxattr(path: string, name: string, value: Buffer, flags: { create?: boolean; replace?: boolean } = {}): Promise<void> {
     const w = where(path, 'setxattr');
     if (w.at !== 'live') throw rofs('setxattr', path);
+    await this.settleCreates(normalized(w.names));
     const { ino, node } = await this.live.txn(() => this.live.setXattr(w.names, name, value, flags));
     if (this.feed.active) this.publishXattr(w.names, ino, node);
   }
@@ -543,6 +564,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
   async removexattr(path: string, name: string): Promise<void> {
     const w = where(path, 'removexattr');
     if (w.at !== 'live') throw rofs('removexattr', path);
+    await this.settleCreates(normalized(w.names));
     const { ino, node } = await this.live.txn(() => this.live.setXattr(w.names, name, undefined, {}));
     if (this.feed.active) this.publishXattr(w.names, ino, node);
   }

@@ -16,8 +16,8 @@ export function openFlags(flags: number): OpenFlags {
 export function fileOps({ vfs, handles, runner, log }: OpsContext): Pick<FuseOperations, 'create' | 'open' | 'read' | 'write' | 'truncate' | 'ftruncate' | 'flush' | 'fsync' | 'release'> {
   const done = (cb: (code: number) => void) => () => cb(0);
   return {
-    // The new entry commits in the background (deferCreate): nothing is acknowledged before the file's
-    // fsync or release, which commit it, and the kernel never asks for an inode number.
+    // The new entry is written with the file's first commit (deferCreate): nothing is acknowledged
+    // before the file's fsync or release, which commit it, and the kernel never asks for an inode number.
     create: (path, mode, cb) =>
       runner.run('create', async () => handles.add(await vfs.open(path, { write: true, create: true, deferCreate: true, mode: mode & 0o7777 })), (fd) => cb(0, fd), cb),
     open: (path, flags, cb) => runner.run('open', async () => handles.add(await vfs.open(path, openFlags(flags))), (fd) => cb(0, fd), cb),

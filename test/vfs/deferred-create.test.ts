@@ -10,6 +10,9 @@ import { withVfs } from '../helpers/archive.ts';
 
 const deferred = { write: true, create: true, deferCreate: true } as const;
 
+/** The VfsError code `p` fails with (undefined when it does not fail). */
+const codeOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (isVfsError(e) ? e.code : String(e)));
+
 test('deferred create: stat at once, attributes ride along, durable at close across a reopen', () =>
   withVfs(async (vfs, archive, dir) => {
     const f = await vfs.open('/f', { ...deferred, mode: 0o600 });
@@ -52,6 +55,35 @@ test('deferred create: unlink and rename right after it run in order', () =>
     assert.is((await vfs.stat('/c')).size, 5);
   }));
 
+test('deferred create unlinked while its first commit waits: no entry is ever written', () =>
+  withVfs(async (vfs, archive, dir) => {
+    const f = await vfs.open('/tmp', deferred);
+    await f.write(0, Buffer.from('scratch'));
+    const closing = f.close();
+    await vfs.unlink('/tmp');
+    await closing;
+    assert.equal((await vfs.readdir('/')).map((e) => e.name), []);
+    await archive.close();
+    const again = await Archive.open(`${dir}/ar`, { password: () => 'pw' });
+    try {
+      assert.equal((await createVfs(again).readdir('/')).map((e) => e.name), []);
+    } finally {
+      await again.close();
+    }
+  }));
+
+test('deferred create: a directory listing, mkdir of the name and rmdir of the parent see the open file', () =>
+  withVfs(async (vfs) => {
+    await vfs.mkdir('/d');
+    const f = await vfs.open('/d/f', deferred);
+    assert.equal((await vfs.readdir('/d')).map((e) => e.name), ['f'], 'listed while still open');
+    const g = await vfs.open('/d/g', deferred);
+    assert.is(await codeOf(vfs.mkdir('/d/g')), 'EEXIST');
+    assert.is(await codeOf(vfs.rmdir('/d')), 'ENOTEMPTY');
+    await f.close();
+    await g.close();
+  }));
+
 test('deferred create that fails (its directory removed first): close reports it, nothing is left', () =>
   withVfs(async (vfs) => {
     await vfs.mkdir('/d');
@@ -59,8 +91,7 @@ test('deferred create that fails (its directory removed first): close reports it
     const f = await vfs.open('/d/f', deferred);
     await removing;
     await f.write(0, Buffer.from('lost'));
-    const err = await f.close().then(() => null, (e: unknown) => e);
-    assert.ok(isVfsError(err) && err.code === 'ENOENT', `close fails with ENOENT (${String(err)})`);
+    assert.is(await codeOf(f.close()), 'ENOENT', 'close fails with ENOENT');
     assert.equal((await vfs.readdir('/')).map((e) => e.name), []);
   }));
 
