@@ -25,6 +25,8 @@ export class PendingCreate {
   private createRan = false;
   private ino = 0;
   private created: Promise<{ ino: number; node: Inode }> | null = null;
+  /** Why creating the entry failed ('failed'). */
+  private failure: unknown = null;
   private finish!: () => void;
   /** Settles once the entry is committed (and registered), failed or was cancelled. */
   readonly done: Promise<void> = new Promise((resolve) => (this.finish = resolve));
@@ -38,7 +40,10 @@ export class PendingCreate {
     this.created = this.deps.create();
     this.created.then(
       ({ ino }) => this.committed(ino),
-      () => this.end('failed'),
+      (err: unknown) => {
+        this.failure = err;
+        this.end('failed');
+      },
     );
   }
 
@@ -64,6 +69,8 @@ export class PendingCreate {
         return this.commitFolded(u);
       case 'issued':
         return this.deps.commitContent((await this.created!).ino, u);
+      case 'failed':
+        throw this.failure; // creating it failed: its content has nowhere to go
       default:
         return this.deps.commitContent(this.ino, u);
     }
@@ -80,6 +87,7 @@ export class PendingCreate {
         return made;
       });
     } catch (err) {
+      if (!this.cancelled()) this.failure = err;
       this.end(this.cancelled() ? 'cancelled' : 'failed');
       throw err;
     }

@@ -95,4 +95,16 @@ test('deferred create that fails (its directory removed first): close reports it
     assert.equal((await vfs.readdir('/')).map((e) => e.name), []);
   }));
 
+test('deferred create written early that fails (a listing forced it, its directory was gone): later flushes report it', () =>
+  withVfs(async (vfs) => {
+    await vfs.mkdir('/d');
+    const removing = vfs.rmdir('/d');
+    const f = await vfs.open('/d/f', deferred);
+    await removing;
+    assert.is(await codeOf(vfs.readdir('/d')), 'ENOENT', 'the listing forces the entry, whose directory is gone');
+    await f.write(0, Buffer.from('lost'));
+    assert.is(await codeOf(f.flush()), 'ENOENT', 'the flush reports that the file could not be created');
+    await f.close().catch(() => undefined);
+  }));
+
 test.run();
