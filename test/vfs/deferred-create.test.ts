@@ -5,10 +5,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Archive } from '../../core/archive.ts';
 import { isVfsError } from '../../core/errors.ts';
+import type { Vfs, VfsFile } from '../../core/vfs/types.ts';
 import { createVfs } from '../../core/vfs/vfs.ts';
 import { withVfs } from '../helpers/archive.ts';
 
 const deferred = { write: true, create: true, deferCreate: true } as const;
+
+/** A deferred create in /d, opened while an rmdir of /d was already under way (done when this returns). */
+async function openInRemovedDir(vfs: Vfs): Promise<VfsFile> {
+  await vfs.mkdir('/d');
+  const removing = vfs.rmdir('/d');
+  const f = await vfs.open('/d/f', deferred);
+  await removing;
+  return f;
+}
 
 /** The VfsError code `p` fails with (undefined when it does not fail). */
 const codeOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (isVfsError(e) ? e.code : String(e)));
@@ -86,10 +96,7 @@ test('deferred create: a directory listing, mkdir of the name and rmdir of the p
 
 test('deferred create that fails (its directory removed first): close reports it, nothing is left', () =>
   withVfs(async (vfs) => {
-    await vfs.mkdir('/d');
-    const removing = vfs.rmdir('/d');
-    const f = await vfs.open('/d/f', deferred);
-    await removing;
+    const f = await openInRemovedDir(vfs);
     await f.write(0, Buffer.from('lost'));
     assert.is(await codeOf(f.close()), 'ENOENT', 'close fails with ENOENT');
     assert.equal((await vfs.readdir('/')).map((e) => e.name), []);
@@ -97,10 +104,7 @@ test('deferred create that fails (its directory removed first): close reports it
 
 test('deferred create written early that fails (a listing forced it, its directory was gone): later flushes report it', () =>
   withVfs(async (vfs) => {
-    await vfs.mkdir('/d');
-    const removing = vfs.rmdir('/d');
-    const f = await vfs.open('/d/f', deferred);
-    await removing;
+    const f = await openInRemovedDir(vfs);
     assert.is(await codeOf(vfs.readdir('/d')), 'ENOENT', 'the listing forces the entry, whose directory is gone');
     await f.write(0, Buffer.from('lost'));
     assert.is(await codeOf(f.flush()), 'ENOENT', 'the flush reports that the file could not be created');
