@@ -8,6 +8,8 @@ export const VFS_ERROR_CODES = [
 
 export type VfsErrorCode = (typeof VFS_ERROR_CODES)[number];
 
+const KEEP_STACKS = !!process.env.STRATA_DEBUG;
+
 /** A filesystem error with a POSIX code, the operation and the path it concerns. */
 export class VfsError extends Error {
   readonly code: VfsErrorCode;
@@ -15,7 +17,16 @@ export class VfsError extends Error {
   readonly path: string | undefined;
 
   constructor(code: VfsErrorCode, syscall: string, path?: string, detail?: string) {
-    super(`${code}: ${detail ?? DEFAULT_MESSAGES[code]}, ${syscall}${path === undefined ? '' : ` '${path}'`}`);
+    // An expected outcome (ENOENT for a lookup of a name about to be created, EEXIST…) is thrown for
+    // most small-file operations and never logged with its stack, and capturing one costs more than
+    // the stat that failed: only EIO (logged by every frontend) keeps its stack, and STRATA_DEBUG keeps all.
+    const limit = Error.stackTraceLimit;
+    if (code !== 'EIO' && !KEEP_STACKS) Error.stackTraceLimit = 0;
+    try {
+      super(`${code}: ${detail ?? DEFAULT_MESSAGES[code]}, ${syscall}${path === undefined ? '' : ` '${path}'`}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'VfsError';
     this.code = code;
     this.syscall = syscall;

@@ -56,8 +56,8 @@ export function fuseOptions(opts: MountOptions): FuseNativeOptions {
 }
 
 /** Builds fuse-native's op table over `vfs`. */
-export function fuseOperations(vfs: Vfs, handles: HandleTable, runner: OpRunner): Partial<FuseOperations> {
-  const ctx = { vfs, handles, runner };
+export function fuseOperations(vfs: Vfs, handles: HandleTable, runner: OpRunner, log: Logger): Partial<FuseOperations> {
+  const ctx = { vfs, handles, runner, log };
   return { ...entryOps(ctx), ...fileOps(ctx), ...attributeOps(ctx) };
 }
 
@@ -71,7 +71,7 @@ export async function mountVfs(vfs: Vfs, opts: MountOptions, log: Logger, observ
   const Fuse = loadFuse();
   const mountpoint = resolve(opts.mountpoint);
   const handles = new HandleTable();
-  const fuse: FuseMount = new Fuse(mountpoint, fuseOperations(vfs, handles, new OpRunner(log, observe)), fuseOptions(opts));
+  const fuse: FuseMount = new Fuse(mountpoint, fuseOperations(vfs, handles, new OpRunner(log, observe), log), fuseOptions(opts));
   await new Promise<void>((ok, fail) => fuse.mount((err) => (err ? fail(new Error(`cannot mount at ${mountpoint}: ${err.message}`)) : ok())));
   let unmounting: Promise<void> | null = null;
   return {
@@ -86,6 +86,7 @@ export async function mountVfs(vfs: Vfs, opts: MountOptions, log: Logger, observ
         );
         const left = await Promise.allSettled(handles.drain().map((f) => f.close()));
         for (const r of left) if (r.status === 'rejected') log.error({ err: r.reason }, 'closing a file at unmount failed');
+        await handles.closed();
       })()),
   };
 }

@@ -71,12 +71,28 @@ export class OpenFile {
   private endSinkWrite: (() => void) | null = null;
   private readonly readAhead: ReadAhead;
 
-  constructor(readonly ino: number, refs: ChunkRef[], private readonly deps: OpenFileDeps) {
+  /** `ino` is 0 while the file's entry is still being created (OpenFlags.deferCreate); `bind` sets it. */
+  constructor(private ino_: number, refs: ChunkRef[], private readonly deps: OpenFileDeps) {
     this.readAhead = new ReadAhead(deps.store);
     this.refs = refs;
     this.offsets = chunkOffsets(refs);
     this.sizeNow = this.offsets[refs.length]!;
     this.baseLimit = this.sizeNow;
+  }
+
+  /** The inode number (0 until a deferred create committed). */
+  get ino(): number {
+    return this.ino_;
+  }
+
+  /** Sets the inode number once a deferred create committed. */
+  bind(ino: number): void {
+    this.ino_ = ino;
+  }
+
+  /** Marks the file changed with nothing written yet: its next flush commits (a new file's first commit). */
+  touchNew(): void {
+    this.changed(0, 0);
   }
 
   /** Current size including unflushed writes. */

@@ -38,6 +38,13 @@ export interface OpenFlags {
   append?: boolean;
   /** Permission bits for a created file (default 0o644). */
   mode?: number;
+  /**
+   * With `create`, for a file that does not exist yet: answer at once and write the new entry with the
+   * file's first flush (or when another call concerns its path; stat sees it meanwhile from memory).
+   * That flush fails if creating it failed; an unlink before it drops the entry unwritten. For
+   * callers that do not use the handle's `ino` before that (the mount).
+   */
+  deferCreate?: boolean;
 }
 
 /** Attribute changes; absent fields stay as they are. `size` truncates or extends with zeros. */

@@ -4,7 +4,7 @@ import { statfs as fsStatfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Archive } from '../archive.ts';
 import { isVfsError, VfsError } from '../errors.ts';
-import { decodeChunks, encodeChunks, nowNs, ROOT_INO, type Inode } from '../meta/inode.ts';
+import { decodeChunks, encodeChunks, nowNs, ROOT_INO, type ChunkRef, type Inode } from '../meta/inode.ts';
 import { storeStream } from '../files/content.ts';
 import { SnapshotCatalog } from '../snapshot/catalog.ts';
 import { takeSnapshot } from '../snapshot/take-snapshot.ts';
@@ -12,7 +12,8 @@ import { ChangeFeed, type OriginTagging } from './changes.ts';
 import { LiveFile } from './live-file.ts';
 import { LiveFs, withAttrs } from './live-fs.ts';
 import { OpenFile, type ContentUpdate } from './open-file.ts';
-import { NAME_MAX, splitPath } from './path.ts';
+import { PendingCreate } from './pending-create.ts';
+import { checkName, NAME_MAX, splitPath } from './path.ts';
 import { SnapshotFs } from './snapshot-fs.ts';
 import { statOf } from './stat.ts';
 import { SNAPSHOTS_DIR, type DirEntry, type OpenFlags, type ReaddirOptions, type SetAttr, type SnapshotEntry, type Stat, type StatFs, type Vfs, type VfsChange, type VfsChangeListener, type VfsFile } from './types.ts';
@@ -45,6 +46,15 @@ interface Shared {
   files: Map<number, OpenFile>;
   info: Map<number, OpenInfo>;
   feed: ChangeFeed;
+  /** Files opened with OpenFlags.deferCreate whose entry is not committed yet, by path. */
+  creating: Map<string, Creating>;
+}
+
+/** A file created with OpenFlags.deferCreate, until its entry is committed (or cancelled). */
+interface Creating {
+  file: OpenFile;
+  mode: number;
+  pending: PendingCreate;
 }
 
 type Where = { at: 'live'; names: string[] } | { at: 'snapdir' } | { at: 'snap'; snapshot: string; names: string[] };
@@ -70,6 +80,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
   private readonly open_: Map<number, OpenFile>;
   private readonly info: Map<number, OpenInfo>;
   private readonly feed: ChangeFeed;
+  private readonly creating: Map<string, Creating>;
   private readonly shared: Shared;
   private readonly now: () => bigint;
   private zeros: Buffer | null = null;
@@ -85,8 +96,9 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       files: new Map(),
       info: new Map(),
       feed: new ChangeFeed(options.onListenerError ?? ((err: unknown) => process.emitWarning(`Vfs change listener failed: ${String(err)}`))),
+      creating: new Map(),
     };
-    ({ live: this.live, snaps: this.snaps, files: this.open_, info: this.info, feed: this.feed } = this.shared);
+    ({ live: this.live, snaps: this.snaps, files: this.open_, info: this.info, feed: this.feed, creating: this.creating } = this.shared);
     this.origin = view?.origin;
   }
 
@@ -123,8 +135,32 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     const w = where(path, 'stat');
     if (w.at === 'snapdir') return this.snapdirStat();
     if (w.at === 'snap') return this.snaps.stat(w.snapshot, w.names);
+    const creating = this.creating.size > 0 ? this.creating.get(normalized(w.names)) : undefined;
+    if (creating) return this.creatingStat(creating);
     const { ino, node } = this.live.tree.resolve(w.names, 'stat');
     return this.liveStat(ino, node);
+  }
+
+  /** The stat of a file whose deferred create is not committed yet: as created, with its unflushed size. */
+  private creatingStat(c: Creating): Stat {
+    const t = c.file.mtime ?? this.now();
+    const node: Inode = { kind: 'file', mode: c.mode, uid: 0, gid: 0, size: c.file.size, atime: t, mtime: t, ctime: t, btime: t, parent: 0 };
+    return statOf(2 ** 52 - 2, withAttrs(node, c.file.attrs, t), false);
+  }
+
+  /**
+   * Commits the entries of deferred creates at `paths` or under them (every one without paths) and
+   * waits for them: the tree then holds them for a read or a change that concerns them.
+   */
+  private async settleCreates(...paths: string[]): Promise<void> {
+    if (this.creating.size === 0) return;
+    const waits: Array<Promise<void>> = [];
+    for (const [at, c] of this.creating) {
+      if (paths.length > 0 && !paths.some((p) => at === p || at.startsWith(p === '/' ? p : p + '/'))) continue;
+      c.pending.issue();
+      waits.push(c.pending.done);
+    }
+    await Promise.all(waits);
   }
 
   async readdir(path: string, opts: ReaddirOptions = {}): Promise<DirEntry[]> {
@@ -135,6 +171,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       const names = all.filter((n) => opts.after === undefined || n > opts.after).slice(0, opts.limit);
       return Promise.all(names.map(async (name) => ({ name, stat: await this.snaps.stat(name, []) })));
     }
+    await this.settleCreates(normalized(w.names));
     const dir = this.live.dir(w.names, 'readdir');
     const out: DirEntry[] = [];
     if (w.names.length === 0 && this.options.listSnapshotsDir && (opts.after === undefined || SNAPSHOTS_DIR > opts.after)) {
@@ -157,6 +194,11 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       return this.snaps.open(w.snapshot, w.names);
     }
     if (w.names.length === 0) throw new VfsError('EISDIR', 'open', path);
+    await this.settleCreates(normalized(w.names));
+    if (flags.create && flags.deferCreate) {
+      const deferred = this.openDeferred(w.names, path, flags);
+      if (deferred) return deferred;
+    }
     let located: { ino: number; node: Inode; created?: boolean };
     if (flags.create) {
       located = await this.live.txn(() => {
@@ -188,6 +230,68 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     return handle;
   }
 
+  /**
+   * OpenFlags.deferCreate: when `names` does not exist yet, answers at once with a handle on a new
+   * file whose entry is written later (pending-create.ts): with its first content commit, or when
+   * another call needs it. Null when the name exists: the caller opens it.
+   */
+  private openDeferred(names: string[], path: string, flags: OpenFlags): VfsFile | null {
+    const name = names[names.length - 1]!;
+    checkName(name, 'open');
+    const parent = this.live.dir(names.slice(0, -1), 'open', names);
+    if (this.live.tree.lookup(parent.ino, name) !== undefined) return null;
+    const abs = normalized(names);
+    const mode = (flags.mode ?? 0o644) & 0o7777;
+    const createEntry = () => this.live.createEntry(names, 'file', mode, {}, 'open');
+    const pending: PendingCreate = new PendingCreate(
+      {
+        create: () => this.live.txn(createEntry),
+        commitWithCreate: (u, createIn) => this.archive.store.commit(() => {
+          const made = createIn();
+          if (made) this.live.update(made.ino, withAttrs({ ...made.node, chunks: encodeChunks(u.refs), size: u.size, mtime: u.mtimeNs }, u.attrs, this.now()));
+        }),
+        commitContent: (ino, u) => this.commitContent(ino, u),
+        registered: (ino) => {
+          file.bind(ino);
+          this.open_.set(ino, file);
+          this.info.set(ino, { path: abs, op: 'write', writer: this.origin });
+          if (this.feed.active) this.publishName({ action: 'added', op: 'create', path: abs, kind: 'file', ino });
+        },
+      },
+      createEntry,
+    );
+    const file = this.newOpenFile(0, [], (_ino, u) => pending.commit(u));
+    file.touchNew();
+    file.handles++;
+    const entry: Creating = { file, mode, pending };
+    void pending.done.then(() => {
+      if (this.creating.get(abs) === entry) this.creating.delete(abs);
+    });
+    this.creating.set(abs, entry);
+    const noteChange = (op: OpenInfo['op']) => {
+      const info = this.info.get(file.ino);
+      if (!info) return;
+      info.op = op;
+      info.writer = this.origin;
+    };
+    const statNow = async () => {
+      pending.issue();
+      await pending.done;
+      return this.statIno(file.ino, path);
+    };
+    const release = async (f: OpenFile) => {
+      await pending.done;
+      if (f.ino === 0) {
+        // Never created (unlinked first, or creating it failed): nothing was registered.
+        f.handles--;
+        await f.dispose();
+        return;
+      }
+      await this.releaseFile(f);
+    };
+    return new ChangingFile(abs, file, { write: true, append: !!flags.append }, statNow, release, noteChange);
+  }
+
   private statIno(ino: number, path: string): Promise<Stat> {
     const node = this.live.tree.get(ino);
     const f = this.open_.get(ino);
@@ -203,19 +307,23 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     let f = this.open_.get(ino);
     if (!f) {
       this.info.set(ino, { path, op: 'write', writer: this.origin });
-      f = new OpenFile(ino, decodeChunks(node.chunks), {
-        store: this.archive.store,
-        newChunker: () => this.archive.newChunker(),
-        newSink: () => this.archive.newChunkSink(),
-        stagingDir: join(this.archive.dir, 'staging'),
-        now: this.now,
-        zeroChunk: () => this.zeroChunk(),
-        commit: (i, u) => this.commitContent(i, u),
-      });
+      f = this.newOpenFile(ino, decodeChunks(node.chunks), (i, u) => this.commitContent(i, u));
       this.open_.set(ino, f);
     }
     f.handles++;
     return f;
+  }
+
+  private newOpenFile(ino: number, refs: ChunkRef[], commit: (ino: number, u: ContentUpdate) => Promise<void>): OpenFile {
+    return new OpenFile(ino, refs, {
+      store: this.archive.store,
+      newChunker: () => this.archive.newChunker(),
+      newSink: () => this.archive.newChunkSink(),
+      stagingDir: join(this.archive.dir, 'staging'),
+      now: this.now,
+      zeroChunk: () => this.zeroChunk(),
+      commit,
+    });
   }
 
   /** The all-zero chunk this archive's chunker cuts from a run of zeros (computed once). */
@@ -253,6 +361,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     const w = where(path, 'write');
     if (w.at !== 'live') throw rofs('write', path);
     if (w.names.length === 0) throw new VfsError('EISDIR', 'write', path);
+    await this.settleCreates(normalized(w.names));
     const precheck = () => {
       const parent = this.live.dir(w.names.slice(0, -1), 'write', w.names);
       const existing = this.live.tree.lookup(parent.ino, w.names[w.names.length - 1]!);
@@ -308,6 +417,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       return this.snaps.stat(w.snapshot, []);
     }
     if (w.names.length === 0) throw new VfsError('EEXIST', 'mkdir', '/');
+    await this.settleCreates(normalized(w.names));
     const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'dir', mode, {}, 'mkdir'));
     if (this.feed.active) this.publishName({ action: 'added', op: 'mkdir', path: normalized(w.names), kind: 'dir', ino });
     return this.liveStat(ino, node);
@@ -318,6 +428,14 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     if (w.at === 'snapdir') throw new VfsError('EISDIR', 'unlink', path);
     if (w.at === 'snap') throw rofs('unlink', path);
     if (w.names.length === 0) throw new VfsError('EISDIR', 'unlink', path);
+    const abs = normalized(w.names);
+    const creating = this.creating.size > 0 ? this.creating.get(abs) : undefined;
+    if (creating?.pending.cancel()) {
+      // Its entry was never written (nor announced): nothing to remove, and nothing to make durable.
+      this.creating.delete(abs);
+      return;
+    }
+    await this.settleCreates(abs);
     const gone = await this.live.txn(() => this.live.unlink(w.names));
     if (this.feed.active) this.publishName({ action: 'removed', op: 'unlink', path: normalized(w.names), kind: gone.node.kind, ino: gone.ino });
   }
@@ -336,6 +454,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
       if (this.feed.active) this.publishSnapshot(w.snapshot, 'removed');
       return;
     }
+    await this.settleCreates(normalized(w.names));
     const gone = await this.live.txn(() => this.live.rmdir(w.names));
     if (this.feed.active) this.publishName({ action: 'removed', op: 'rmdir', path: normalized(w.names), kind: 'dir', ino: gone.ino });
   }
@@ -348,6 +467,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     const a = where(from, 'rename');
     const b = where(to, 'rename');
     if (a.at !== 'live' || b.at !== 'live') throw rofs('rename', a.at !== 'live' ? from : to);
+    await this.settleCreates(normalized(a.names), normalized(b.names));
     const { moved, replaced } = await this.live.txn(() => this.live.rename(a.names, b.names, !!opts.noReplace));
     if (!moved) return;
     const [src, dst] = [normalized(a.names), normalized(b.names)];
@@ -363,6 +483,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     const w = where(path, 'symlink');
     if (w.at !== 'live') throw rofs('symlink', path);
     if (target.length === 0 || target.includes('\0') || Buffer.byteLength(target) > 4096) throw new VfsError('EINVAL', 'symlink', path, 'invalid symlink target');
+    await this.settleCreates(normalized(w.names));
     const { ino, node } = await this.live.txn(() => this.live.createEntry(w.names, 'symlink', 0o777, { target, size: Buffer.byteLength(target) }, 'symlink'));
     if (this.feed.active) this.publishName({ action: 'added', op: 'symlink', path: normalized(w.names), kind: 'symlink', ino });
     return this.liveStat(ino, node);
@@ -390,6 +511,10 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     const rest = { ...attrs };
     delete rest.size;
     if (Object.keys(rest).length === 0) return this.stat(path);
+    // tar and cp -a set times, owner and mode on a file they just created: they ride with its first commit.
+    const creating = this.creating.size > 0 ? this.creating.get(normalized(w.names)) : undefined;
+    if (creating && (await creating.file.deferAttrs(rest)) && this.creating.get(normalized(w.names)) === creating) return this.creatingStat(creating);
+    await this.settleCreates(normalized(w.names));
     const target = this.live.tree.resolve(w.names, 'setattr');
     const open = this.open_.get(target.ino);
     const changed = (ino: number, node: Inode) => {
@@ -408,6 +533,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
 
   private async xattrNode(path: string, syscall: string): Promise<Inode> {
     const w = where(path, syscall);
+    if (w.at === 'live') await this.settleCreates(normalized(w.names));
     if (w.at === 'snapdir') return { ...this.live.tree.must(ROOT_INO, syscall) };
     if (w.at === 'snap') return (await this.snaps.resolve(w.snapshot, w.names, syscall)).node;
     return this.live.tree.resolve(w.names, syscall).node;
@@ -426,6 +552,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
   async setxattr(path: string, name: string, value: Buffer, flags: { create?: boolean; replace?: boolean } = {}): Promise<void> {
     const w = where(path, 'setxattr');
     if (w.at !== 'live') throw rofs('setxattr', path);
+    await this.settleCreates(normalized(w.names));
     const { ino, node } = await this.live.txn(() => this.live.setXattr(w.names, name, value, flags));
     if (this.feed.active) this.publishXattr(w.names, ino, node);
   }
@@ -437,6 +564,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
   async removexattr(path: string, name: string): Promise<void> {
     const w = where(path, 'removexattr');
     if (w.at !== 'live') throw rofs('removexattr', path);
+    await this.settleCreates(normalized(w.names));
     const { ino, node } = await this.live.txn(() => this.live.setXattr(w.names, name, undefined, {}));
     if (this.feed.active) this.publishXattr(w.names, ino, node);
   }
@@ -452,7 +580,8 @@ export class ArchiveVfs implements Vfs, OriginTagging {
 
   /** Commits every open file's unflushed writes (before a snapshot, and at shutdown). */
   async flushAll(): Promise<void> {
-    const results = await Promise.allSettled([...this.open_.values()].map((f) => f.flush()));
+    const files = new Set([...this.open_.values(), ...[...this.creating.values()].map((c) => c.file)]);
+    const results = await Promise.allSettled([...files].map((f) => f.flush()));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed && failed.status === 'rejected') throw isVfsError(failed.reason) ? failed.reason : new VfsError('EIO', 'flush', undefined, String(failed.reason));
   }

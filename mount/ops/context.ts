@@ -1,4 +1,5 @@
-// What every group of FUSE operations is built from: the Vfs, the open-file table and the op runner.
+// What every group of FUSE operations is built from: the Vfs, the open-file table, the op runner and the log.
+import type { Logger } from 'pino';
 import type { Vfs } from '../../core/vfs/types.ts';
 import type { HandleTable } from '../handles.ts';
 import type { OpRunner } from '../runner.ts';
@@ -8,4 +9,6 @@ export interface OpsContext {
   vfs: Vfs;
   handles: HandleTable;
   runner: OpRunner;
+  /** For failures nobody waits for (a commit after release). */
+  log: Logger;
 }

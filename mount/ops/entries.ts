@@ -5,7 +5,7 @@ import { toFuseStat } from '../stat.ts';
 import type { OpsContext } from './context.ts';
 
 /** The namespace operations of one mount. */
-export function entryOps({ vfs, runner }: OpsContext): Pick<FuseOperations, 'getattr' | 'readdir' | 'mkdir' | 'rmdir' | 'unlink' | 'rename' | 'symlink' | 'readlink' | 'link' | 'mknod'> {
+export function entryOps({ vfs, handles, runner }: OpsContext): Pick<FuseOperations, 'getattr' | 'readdir' | 'mkdir' | 'rmdir' | 'unlink' | 'rename' | 'symlink' | 'readlink' | 'link' | 'mknod'> {
   const done = (cb: (code: number) => void) => () => cb(0);
   return {
     getattr: (path, cb) => runner.run('getattr', async () => toFuseStat(await vfs.stat(path)), (st) => cb(0, st), cb),
@@ -23,7 +23,18 @@ export function entryOps({ vfs, runner }: OpsContext): Pick<FuseOperations, 'get
     mkdir: (path, mode, cb) => runner.run('mkdir', () => vfs.mkdir(path, mode & 0o7777), done(cb), cb),
     rmdir: (path, cb) => runner.run('rmdir', () => vfs.rmdir(path), done(cb), cb),
     unlink: (path, cb) => runner.run('unlink', () => vfs.unlink(path), done(cb), cb),
-    rename: (from, to, cb) => runner.run('rename', () => vfs.rename(from, to), done(cb), cb),
+    // A file renamed right after close commits its content first: write-then-rename-over (editors,
+    // package managers) never leaves the new name durable with the old or no content.
+    rename: (from, to, cb) =>
+      runner.run(
+        'rename',
+        async () => {
+          await handles.closed(from);
+          await vfs.rename(from, to);
+        },
+        done(cb),
+        cb,
+      ),
     symlink: (target, path, cb) => runner.run('symlink', () => vfs.symlink(target, path), done(cb), cb),
     readlink: (path, cb) => runner.run('readlink', () => vfs.readlink(path), (t) => cb(0, t), cb),
     // strata has no hard links or device nodes: refuse them clearly (cp -a falls back to copying).

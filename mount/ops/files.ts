@@ -13,11 +13,13 @@ export function openFlags(flags: number): OpenFlags {
 }
 
 /** The file operations of one mount. */
-export function fileOps({ vfs, handles, runner }: OpsContext): Pick<FuseOperations, 'create' | 'open' | 'read' | 'write' | 'truncate' | 'ftruncate' | 'flush' | 'fsync' | 'release'> {
+export function fileOps({ vfs, handles, runner, log }: OpsContext): Pick<FuseOperations, 'create' | 'open' | 'read' | 'write' | 'truncate' | 'ftruncate' | 'flush' | 'fsync' | 'release'> {
   const done = (cb: (code: number) => void) => () => cb(0);
   return {
+    // The new entry is written with the file's first commit (deferCreate): nothing is acknowledged
+    // before the file's fsync or release, which commit it, and the kernel never asks for an inode number.
     create: (path, mode, cb) =>
-      runner.run('create', async () => handles.add(await vfs.open(path, { write: true, create: true, mode: mode & 0o7777 })), (fd) => cb(0, fd), cb),
+      runner.run('create', async () => handles.add(await vfs.open(path, { write: true, create: true, deferCreate: true, mode: mode & 0o7777 })), (fd) => cb(0, fd), cb),
     open: (path, flags, cb) => runner.run('open', async () => handles.add(await vfs.open(path, openFlags(flags))), (fd) => cb(0, fd), cb),
     read: (_path, fd, buf, len, pos, cb) =>
       runner.run(
@@ -38,10 +40,14 @@ export function fileOps({ vfs, handles, runner }: OpsContext): Pick<FuseOperatio
     write: (_path, fd, buf, len, pos, cb) => runner.run('write', () => handles.get(fd, 'write').write(pos, buf.subarray(0, len)), cb, cb, (n) => ({ bytesIn: n })),
     truncate: (path, size, cb) => runner.run('truncate', () => vfs.setattr(path, { size }), done(cb), cb),
     ftruncate: (_path, fd, size, cb) => runner.run('ftruncate', () => handles.get(fd, 'ftruncate').truncate(size), done(cb), cb),
-    // close(2) waits for flush but not for release: committing in release lets the next file start
-    // while this one commits, so sequential writers (tar, cp) get group commits. Durable on fsync/release.
+    // close(2) waits for flush but not for release, and nothing waits for release's answer but the
+    // kernel, whose path lock keeps an unlink or rename of the file waiting meanwhile. So release answers
+    // at once and the commit runs on: the next file starts while this one commits (group commits for
+    // tar and cp), and an unlink of it does not wait for it. A rename waits (ops/entries.ts), so that a
+    // file replaced by rename is never durable under its new name before its content. Durable on fsync.
     flush: (_path, fd, cb) => runner.run('flush', async () => void handles.get(fd, 'flush'), done(cb), cb),
     fsync: (_path, _datasync, fd, cb) => runner.run('fsync', () => handles.get(fd, 'fsync').fsync(), done(cb), cb),
-    release: (_path, fd, cb) => runner.run('release', async () => handles.take(fd)?.close(), done(cb), cb),
+    release: (path, fd, cb) =>
+      runner.run('release', () => handles.closeLater(fd, path, (err) => log.error({ err, path }, 'committing a released file failed')), done(cb), cb),
   };
 }

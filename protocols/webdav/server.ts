@@ -113,10 +113,19 @@ export async function startWebdav(ctx: FrontendContext, opts: WebdavOptions): Pr
   };
 }
 
+const ID_SPACE = 2 ** 48;
+let idBase = randomBytes(6).readUIntBE(0, 6);
+
+/** A request id (12 hex digits) unique in this process: a random start counted up, cheaper than 6 random bytes a request. */
+function nextRequestId(): string {
+  idBase = (idBase + 1) % ID_SPACE;
+  return idBase.toString(16).padStart(12, '0');
+}
+
 /** Serves one request from start to finish. */
 async function serve(ctx: FrontendContext, auth: BasicAuth, locks: LockManager, settings: DavSettings, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
-  const id = randomBytes(6).toString('hex');
+  const id = nextRequestId();
   const method = (req.method ?? 'GET').toUpperCase();
   const log = ctx.log.child({ req: id });
   res.setHeader('X-Request-Id', id);
