@@ -1,6 +1,7 @@
 // Open files of the mount: FUSE file handles (small integers, never 0) mapped to VfsFile objects, and
 // the closes that release started and that still commit in the background.
 import { VfsError } from '../core/errors.ts';
+import { isWithin } from '../core/vfs/path.ts';
 import type { VfsFile } from '../core/vfs/types.ts';
 
 /** Background closes (mount/ops/files.ts, release) beyond which a release waits for one to finish. */
@@ -55,7 +56,7 @@ export class HandleTable {
   /** Waits for the background closes of `path` and of everything under it (every one when no path). */
   async closed(path?: string): Promise<void> {
     const waits: Array<Promise<void>> = [];
-    for (const [p, at] of this.closing) if (path === undefined || at === path || at.startsWith(path.endsWith('/') ? path : path + '/')) waits.push(p);
+    for (const [p, at] of this.closing) if (path === undefined || isWithin(at, path)) waits.push(p);
     await Promise.all(waits);
   }
 

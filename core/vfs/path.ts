@@ -42,3 +42,8 @@ export function normalizePath(path: string, syscall = 'path'): string {
 export function joinPath(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
+
+/** True when canonical path `path` is `ancestor` or below it. */
+export function isWithin(path: string, ancestor: string): boolean {
+  return ancestor === '/' || path === ancestor || path.startsWith(ancestor + '/');
+}

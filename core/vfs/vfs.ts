@@ -13,7 +13,7 @@ import { LiveFile } from './live-file.ts';
 import { LiveFs, withAttrs } from './live-fs.ts';
 import { OpenFile, type ContentUpdate } from './open-file.ts';
 import { PendingCreate } from './pending-create.ts';
-import { checkName, NAME_MAX, splitPath } from './path.ts';
+import { checkName, isWithin, NAME_MAX, splitPath } from './path.ts';
 import { SnapshotFs } from './snapshot-fs.ts';
 import { statOf } from './stat.ts';
 import { SNAPSHOTS_DIR, type DirEntry, type OpenFlags, type ReaddirOptions, type SetAttr, type SnapshotEntry, type Stat, type StatFs, type Vfs, type VfsChange, type VfsChangeListener, type VfsFile } from './types.ts';
@@ -135,10 +135,15 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     const w = where(path, 'stat');
     if (w.at === 'snapdir') return this.snapdirStat();
     if (w.at === 'snap') return this.snaps.stat(w.snapshot, w.names);
-    const creating = this.creating.size > 0 ? this.creating.get(normalized(w.names)) : undefined;
+    const creating = this.creatingAt(normalized(w.names));
     if (creating) return this.creatingStat(creating);
     const { ino, node } = this.live.tree.resolve(w.names, 'stat');
     return this.liveStat(ino, node);
+  }
+
+  /** The deferred create at canonical path `abs` whose entry is not committed yet, if any. */
+  private creatingAt(abs: string): Creating | undefined {
+    return this.creating.size > 0 ? this.creating.get(abs) : undefined;
   }
 
   /** The stat of a file whose deferred create is not committed yet: as created, with its unflushed size. */
@@ -156,7 +161,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     if (this.creating.size === 0) return;
     const waits: Array<Promise<void>> = [];
     for (const [at, c] of this.creating) {
-      if (paths.length > 0 && !paths.some((p) => at === p || at.startsWith(p === '/' ? p : p + '/'))) continue;
+      if (paths.length > 0 && !paths.some((p) => isWithin(at, p))) continue;
       c.pending.issue();
       waits.push(c.pending.done);
     }
@@ -429,7 +434,7 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     if (w.at === 'snap') throw rofs('unlink', path);
     if (w.names.length === 0) throw new VfsError('EISDIR', 'unlink', path);
     const abs = normalized(w.names);
-    const creating = this.creating.size > 0 ? this.creating.get(abs) : undefined;
+    const creating = this.creatingAt(abs);
     if (creating?.pending.cancel()) {
       // Its entry was never written (nor announced): nothing to remove, and nothing to make durable.
       this.creating.delete(abs);
@@ -512,8 +517,8 @@ export class ArchiveVfs implements Vfs, OriginTagging {
     delete rest.size;
     if (Object.keys(rest).length === 0) return this.stat(path);
     // tar and cp -a set times, owner and mode on a file they just created: they ride with its first commit.
-    const creating = this.creating.size > 0 ? this.creating.get(normalized(w.names)) : undefined;
-    if (creating && (await creating.file.deferAttrs(rest)) && this.creating.get(normalized(w.names)) === creating) return this.creatingStat(creating);
+    const creating = this.creatingAt(normalized(w.names));
+    if (creating && (await creating.file.deferAttrs(rest)) && this.creatingAt(normalized(w.names)) === creating) return this.creatingStat(creating);
     await this.settleCreates(normalized(w.names));
     const target = this.live.tree.resolve(w.names, 'setattr');
     const open = this.open_.get(target.ino);

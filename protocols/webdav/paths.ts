@@ -57,15 +57,7 @@ export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Joins a directory path and a name. */
-export function joinPath(dir: string, name: string): string {
-  return dir === '/' ? `/${name}` : `${dir}/${name}`;
-}
-
-/** True when `path` is `ancestor` or below it. */
-export function isWithin(path: string, ancestor: string): boolean {
-  return ancestor === '/' || path === ancestor || path.startsWith(ancestor + '/');
-}
+export { isWithin, joinPath } from '../../core/vfs/path.ts';
 
 /** True when a share path lies inside /.snapshots. */
 export function inSnapshots(path: string): boolean {
