@@ -68,11 +68,7 @@ export function readRangeParts(store: ObjectStore, refs: ChunkRef[], offsets: nu
 
 /** Reads `length` bytes at `offset` of a file made of `refs` (short at the end of the file). */
 export async function readRange(store: ObjectStore, refs: ChunkRef[], offsets: number[], offset: number, length: number): Promise<Buffer> {
-  const parts = await readRangeParts(store, refs, offsets, offset, length);
-  if (parts.length === 1) return parts[0]!; // kept by the caller: never released
-  const joined = Buffer.concat(parts);
-  releaseParts(parts);
-  return joined;
+  return joinParts(await readRangeParts(store, refs, offsets, offset, length));
 }
 
 /**
@@ -88,9 +84,15 @@ export function partsLength(parts: readonly Uint8Array[]): number {
   return parts.reduce((n, p) => n + p.length, 0);
 }
 
-/** One buffer holding `parts` in order (the part itself when there is one). */
+/**
+ * One buffer holding `parts` (from a readParts, read by nobody else) in order: the part itself when
+ * there is one (the caller keeps it, so it is never released), else a copy, and the parts are released.
+ */
 export function joinParts(parts: Buffer[]): Buffer {
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  if (parts.length === 1) return parts[0]!;
+  const joined = Buffer.concat(parts);
+  releaseParts(parts);
+  return joined;
 }
 
 /** Yields a file's contents chunk by chunk, reading a couple of chunks ahead. */

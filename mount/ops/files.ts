@@ -1,4 +1,5 @@
 // File operations: create/open/read/write/truncate/flush/fsync/release, over VfsFile handles.
+import { releaseParts } from '../../core/files/content.ts';
 import type { OpenFlags } from '../../core/vfs/types.ts';
 import type { FuseOperations } from '../fuse-native.ts';
 import type { OpsContext } from './context.ts';
@@ -29,6 +30,7 @@ export function fileOps({ vfs, handles, runner, log }: OpsContext): Pick<FuseOpe
           // `buf` is libfuse memory, valid only until cb: copy into it, keep nothing.
           let n = 0;
           for (const p of parts) n += p.copy(buf, n, 0, Math.min(p.length, len - n));
+          releaseParts(parts);
           return n;
         },
         cb,
