@@ -13,8 +13,8 @@ export interface ArchiveOptions {
 export class CliError extends Error {}
 
 /** Opens the archive, runs `fn`, and always closes it. */
-export async function withArchive<T>(dir: string, opts: ArchiveOptions, fn: (a: Archive) => Promise<T>, mode: { readOnly?: boolean; needTree?: boolean } = {}): Promise<T> {
-  const archive = await Archive.open(dir, { password: cliPassword(opts), readOnly: mode.readOnly ?? false });
+export async function withArchive<T>(dir: string, opts: ArchiveOptions, fn: (a: Archive) => Promise<T>, mode: { readOnly?: boolean; needTree?: boolean; blockingAppends?: boolean } = {}): Promise<T> {
+  const archive = await Archive.open(dir, { password: cliPassword(opts), readOnly: mode.readOnly ?? false, blockingAppends: mode.blockingAppends ?? false });
   try {
     if (mode.needTree !== false && !archive.tree.get(ROOT_INO)) throw new CliError(`the metadata of ${dir} is missing or damaged: run 'strata repair ${dir}'`);
     return await fn(archive);

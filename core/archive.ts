@@ -34,6 +34,8 @@ export interface OpenOptions {
   password?: PasswordSource;
   /** Skips crash recovery and the staging clean-up (verify, ls, cat, export); LMDB is still opened read-write. */
   readOnly?: boolean;
+  /** Pack appends block the thread (a bulk import: see LocalPackBackend). */
+  blockingAppends?: boolean;
 }
 
 const DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
@@ -118,7 +120,7 @@ export class Archive {
     const codec = new BlobCodec(hasher, keys ? keys.dataKey : null);
     if (!existsSync(join(dir, 'meta'))) await mkdir(join(dir, 'meta'));
     const db = openMetaDb(join(dir, 'meta'));
-    const backend: PackBackend = new LocalPackBackend(join(dir, 'packs'));
+    const backend: PackBackend = new LocalPackBackend(join(dir, 'packs'), opts.blockingAppends ?? false);
     const store = new ObjectStore(db, backend, codec, config.packTargetSize);
     const archive = new Archive(dir, config, keys, db, store, new LiveTree(db), params, gearTable(seed));
     await registerProcess(dir);

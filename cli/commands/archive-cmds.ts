@@ -67,7 +67,7 @@ export function register(program: Command): void {
         output(opts, { ...result, seconds: secs, snapshot: snap?.name ?? null }, () =>
           `imported ${result.files} files, ${result.dirs} directories, ${humanBytes(result.bytes)} in ${secs.toFixed(1)} s; ` +
           `${humanBytes(result.addedBytes)} new in store${snap ? `; snapshot ${snap.name}` : ''}\n`);
-      });
+      }, { blockingAppends: true });
     });
 
   program

@@ -30,11 +30,16 @@ export interface PackBackend {
 
 const MAX_OPEN_READERS = 64;
 
-/** Packs as files under `<dir>/<first two hex digits>/<id>`. */
+/**
+ * Packs as files under `<dir>/<first two hex digits>/<id>`. Appends go through libuv's threads, so a
+ * server's event loop serves requests while they copy into the page cache; with `blockingAppends` they
+ * are synchronous writes instead, for a bulk import whose main thread has nothing else to do (its
+ * appends would otherwise queue behind the import workers' zstd jobs on the same four threads).
+ */
 export class LocalPackBackend implements PackBackend {
   private readonly readers = new Map<string, Promise<FileHandle>>();
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string, private readonly blockingAppends = false) {}
 
   private path(packId: string): string {
     return join(this.dir, packId.slice(0, 2), packId);
@@ -44,13 +49,13 @@ export class LocalPackBackend implements PackBackend {
     const sub = join(this.dir, packId.slice(0, 2));
     if ((await mkdir(sub, { recursive: true })) !== undefined) await syncDir(this.dir);
     const fh = await open(this.path(packId), 'wx');
-    return new FileSink(fh, 0, sub);
+    return new FileSink(fh, 0, sub, this.blockingAppends);
   }
 
   async reopen(packId: string, length: number): Promise<PackSink> {
     const fh = await open(this.path(packId), 'r+');
     await fh.truncate(length);
-    return new FileSink(fh, length, null);
+    return new FileSink(fh, length, null, this.blockingAppends);
   }
 
   private reader(packId: string): Promise<FileHandle> {
@@ -116,7 +121,7 @@ export class LocalPackBackend implements PackBackend {
 
 class FileSink implements PackSink {
   private dirSynced: boolean;
-  constructor(private readonly fh: FileHandle, private pos: number, private readonly dir: string | null) {
+  constructor(private readonly fh: FileHandle, private pos: number, private readonly dir: string | null, private readonly blocking: boolean) {
     this.dirSynced = dir === null;
   }
 
@@ -124,11 +129,10 @@ class FileSink implements PackSink {
     const total = data.reduce((n, b) => n + b.length, 0);
     let at = this.pos;
     this.pos += total;
-    // Synchronous positional writes into the page cache: the async ones queued behind zstd jobs on
-    // libuv's four threads and dominated import time; durability comes from sync() (fdatasync).
+    // Positional writes into the page cache; durability comes from sync() (fdatasync).
     let rest = data;
     while (rest.length > 0) {
-      let written = writevSync(this.fh.fd, rest, at);
+      let written = this.blocking ? writevSync(this.fh.fd, rest, at) : (await this.fh.writev(rest, at)).bytesWritten;
       at += written;
       while (rest.length > 0 && written >= rest[0]!.length) written -= rest.shift()!.length;
       if (rest.length > 0 && written > 0) rest = [rest[0]!.subarray(written), ...rest.slice(1)];
