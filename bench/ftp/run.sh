@@ -76,7 +76,8 @@ node "$ROOT/bin/strata.js" init "$WORK/srv-strata" $([[ $ENCRYPT = 1 ]] && echo 
 node "$ROOT/bin/strata.js" serve "$WORK/srv-strata" --ftp 127.0.0.1:2131 --user u:p >"$WORK/logs/strata.log" 2>&1 &
 SPID=$!; PIDS+=($SPID); wait_port 2131
 R[strata]=$(run_one strata 2131 u p)
-RSS=$(awk '/VmHWM/{print $2}' /proc/$SPID/status)
+SRV=$(pgrep -P "$SPID" -x node || echo "$SPID") # the server: bin/strata.js's child (bin/relaunch.js)
+RSS=$(awk '/VmHWM/{print $2}' /proc/$SRV/status)
 kill $SPID; wait $SPID 2>/dev/null || true
 
 echo "== vsftpd" >&2

@@ -30,6 +30,12 @@ interface Tally {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** The server process: the child node that bin/strata.js starts with heap flags (bin/relaunch.js), if any. */
+function serverPid(pid: number): number {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return children[0] ?? pid;
+}
+
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
   try {
     const started = await startAll(ar, mnt);
     serve = started.serve;
-    const pid = serve.child.pid!;
+    const pid = serverPid(serve.child.pid!);
     await started.clients[0]!.mkdir('/load');
     const tallies = new Map(started.clients.map((c) => [c.name, { ops: 0, errors: 0, corrupt: 0, bytesUp: 0, bytesDown: 0 } as Tally]));
     const acked = new Map<string, string>();

@@ -47,11 +47,13 @@ node "$ROOT/bin/strata.js" init "$WORK/arch" >/dev/null 2>&1
 node $NODE_OPTS "$ROOT/bin/strata.js" serve "$WORK/arch" --smb 127.0.0.1:$PORT --user benchu:benchp >"$WORK/strata.log" 2>&1 &
 SPID=$!
 for _ in $(seq 1 200); do (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+# the server runs in a child node that bin/strata.js starts with heap flags (bin/relaunch.js)
+SRV=$(pgrep -P "$SPID" -x node || echo "$SPID")
 
-cpu() { awk '{ print $14 + $15 }' "/proc/$SPID/stat"; }
+cpu() { awk '{ print $14 + $15 }' "/proc/$SRV/stat"; }
 # threads: "tid user sys" ticks of every thread (all are named "node": the main thread's tid is the pid; the
 # others are worker threads, libuv's pool and V8's platform threads)
-threads() { for t in /proc/$SPID/task/*; do printf '%s\t%s\n' "${t##*/}" "$(cut -d' ' -f14,15 "$t/stat" | tr ' ' '\t')"; done 2>/dev/null | sort; }
+threads() { for t in /proc/$SRV/task/*; do printf '%s\t%s\n' "${t##*/}" "$(cut -d' ' -f14,15 "$t/stat" | tr ' ' '\t')"; done 2>/dev/null | sort; }
 TICK=$(getconf CLK_TCK)
 smb=(smbclient //127.0.0.1/share -p "$PORT" -U benchu%benchp -m "$DIALECT" --option='client signing=required')
 [[ -n $ENCRYPT ]] && smb+=(--client-protection=encrypt)
@@ -65,7 +67,7 @@ measure() { # LABEL COMMAND
     'BEGIN { s = c / t; printf "%-6s %7.2f s wall %7.1f MB/s   server CPU %6.2f s  %5.2f s/GiB\n", l, w, mb * 1.048576 / w, s, s * 1024 / mb }'
   if [[ -n $THREADS ]]; then
     join -t $'\t' -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$WORK/th0" "$WORK/th1" |
-      awk -F'\t' -v t="$TICK" -v main="$SPID" '{ u = ($4 - $2) / t; s = ($5 - $3) / t; if (u + s >= 0.05) printf "         %-8s %-6s user %5.2f s  sys %5.2f s\n", $1 == main ? "main" : "thread", $1, u, s }'
+      awk -F'\t' -v t="$TICK" -v main="$SRV" '{ u = ($4 - $2) / t; s = ($5 - $3) / t; if (u + s >= 0.05) printf "         %-8s %-6s user %5.2f s  sys %5.2f s\n", $1 == main ? "main" : "thread", $1, u, s }'
   fi
 }
 for r in $(seq 1 "$ROUNDS"); do

@@ -84,7 +84,8 @@ node "$ROOT/bin/strata.js" serve "$WORK/srv-strata" --smb 127.0.0.1:4451 --user 
 SPID=$!; PIDS+=($SPID)
 wait_port 4451
 read -r s_put s_get s_mput s_mk s_ls < <(run_one 4451 benchu benchp)
-RSS=$(awk '/VmHWM/ {print $2}' /proc/$SPID/status)
+SRV=$(pgrep -P "$SPID" -x node || echo "$SPID") # the server: bin/strata.js's child (bin/relaunch.js)
+RSS=$(awk '/VmHWM/ {print $2}' /proc/$SRV/status)
 
 echo "== samba" >&2
 setsid bash "$PEERS/samba.sh" "$WORK/srv-samba" 4452 benchu benchp >"$WORK/logs/samba.log" 2>&1 &
