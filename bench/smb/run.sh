@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # run.sh — SMB benchmark: strata's SMB server vs Samba smbd, side by side in one run, both driven by smbclient.
 #
-#   bench/smb/run.sh [--size-mb N] [--files N] [--list N] [--workdir DIR] [--dialect SMB3_11]
+#   bench/smb/run.sh [--size-mb N] [--files N] [--list N] [--workdir DIR] [--dialect SMB3_11] [--samba-first]
 #
 # Each server serves a fresh empty place on 127.0.0.1 with signing required (strata: a new plain archive;
 # Samba via /work/shared/peers/samba.sh). For each: put and get one file of N MiB of random bytes
 # (the timed get to /dev/null, then an untimed one checked with cmp), put --files small files (1–16 KiB) with `mput`, and `ls` a folder of --list
 # entries (created through smbclient `mkdir` commands in one session, timed separately). Prints a Markdown
 # table with MB/s, files/s and seconds, and ratios strata/Samba (higher is better for speeds). Exits 1 on failure.
+# strata goes first unless --samba-first.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PEERS=${PEERS:-/work/shared/peers}
 CMDLINE="$0 $*"
-SIZE_MB=1024 FILES=1000 LIST=10000 WORK="" DIALECT=SMB3_11
+SIZE_MB=1024 FILES=1000 LIST=10000 WORK="" DIALECT=SMB3_11 SAMBA_FIRST=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mb) SIZE_MB=$2; shift 2 ;;
@@ -22,7 +23,8 @@ while [[ $# -gt 0 ]]; do
     --list) LIST=$2; shift 2 ;;
     --workdir) WORK=$2; shift 2 ;;
     --dialect) DIALECT=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --samba-first) SAMBA_FIRST=1; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -78,27 +80,35 @@ run_one() {
 }
 
 export STRATA_PASSWORD=${STRATA_PASSWORD:-bench} STRATA_LOG_LEVEL=warn
-echo "== strata" >&2
-node "$ROOT/bin/strata.js" init "$WORK/srv-strata" >/dev/null 2>&1
-node "$ROOT/bin/strata.js" serve "$WORK/srv-strata" --smb 127.0.0.1:4451 --user benchu:benchp >"$WORK/logs/strata.log" 2>&1 &
-SPID=$!; PIDS+=($SPID)
-wait_port 4451
-read -r s_put s_get s_mput s_mk s_ls < <(run_one 4451 benchu benchp)
-SRV=$(pgrep -P "$SPID" -x node || echo "$SPID") # the server: bin/strata.js's child (bin/relaunch.js)
-RSS=$(awk '/VmHWM/ {print $2}' /proc/$SRV/status)
+bench_strata() {
+  echo "== strata" >&2
+  node "$ROOT/bin/strata.js" init "$WORK/srv-strata" >/dev/null 2>&1
+  node "$ROOT/bin/strata.js" serve "$WORK/srv-strata" --smb 127.0.0.1:4451 --user benchu:benchp >"$WORK/logs/strata.log" 2>&1 &
+  SPID=$!; PIDS+=($SPID)
+  wait_port 4451
+  read -r s_put s_get s_mput s_mk s_ls < <(run_one 4451 benchu benchp)
+  SRV=$(pgrep -P "$SPID" -x node || echo "$SPID") # the server: bin/strata.js's child (bin/relaunch.js)
+  RSS=$(awk '/VmHWM/ {print $2}' /proc/$SRV/status)
+}
 
-echo "== samba" >&2
-setsid bash "$PEERS/samba.sh" "$WORK/srv-samba" 4452 benchu benchp >"$WORK/logs/samba.log" 2>&1 &
-PIDS+=($!)
-wait_port 4452
-read -r b_put b_get b_mput b_mk b_ls < <(run_one 4452 benchu benchp)
+bench_samba() {
+  echo "== samba" >&2
+  setsid bash "$PEERS/samba.sh" "$WORK/srv-samba" 4452 benchu benchp >"$WORK/logs/samba.log" 2>&1 &
+  PIDS+=($!)
+  wait_port 4452
+  read -r b_put b_get b_mput b_mk b_ls < <(run_one 4452 benchu benchp)
+}
+
+# Order matters on this VM: the first large write into memory that has been free for a while pays for
+# the host backing it again, so --samba-first measures the other way round.
+if [[ -n $SAMBA_FIRST ]]; then bench_samba; bench_strata; else bench_strata; bench_samba; fi
 
 mbs() { echo "scale=1; $SIZE_MB * 1.048576 / $1" | bc; }
 fps() { echo "scale=0; $FILES / $1" | bc; }
 ratio() { printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; }
 sec() { printf '%.2f' "$1"; }
 echo
-echo "Command: \`$CMDLINE\` ($(date -u +%Y-%m-%d), smbclient -m $DIALECT, signing required; ratio = strata ÷ Samba, higher is better)"
+echo "Command: \`$CMDLINE\` ($(date -u +%Y-%m-%d), smbclient -m $DIALECT, signing required, $([[ -n $SAMBA_FIRST ]] && echo "Samba first" || echo "strata first"); ratio = strata ÷ Samba, higher is better)"
 echo
 echo "| server | put ${SIZE_MB} MiB | get ${SIZE_MB} MiB | $FILES small files up (mput) | $LIST mkdirs | ls of $LIST entries |"
 echo "|---|---|---|---|---|---|"
