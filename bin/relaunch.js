@@ -5,12 +5,18 @@
 // holds a pipe from it whose closing tells the child that its parent died (even by SIGKILL): the child
 // then dies at once the same way, so killing the pid a script started still kills the server.
 import { spawn } from 'node:child_process';
-import { Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 
 const HEAP_FLAGS = ['--initial-old-space-size=64'];
 const LONG_RUNNING = new Set(['serve', 'mount', 'demo']);
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'];
 const LIFELINE_FD = 3;
+const WATCH_LIFELINE = `
+  const { Socket } = require('node:net');
+  const { workerData } = require('node:worker_threads');
+  const die = () => process.kill(process.pid, 'SIGKILL');
+  new Socket({ fd: workerData, readable: true, writable: false }).on('end', die).on('close', die).on('error', die).resume();
+`;
 
 /**
  * In a relaunched child: dies by SIGKILL when the parent's end of the lifeline closes. Elsewhere, for a
@@ -19,11 +25,9 @@ const LIFELINE_FD = 3;
 export function relaunch() {
   if (process.env.STRATA_LIFELINE === String(LIFELINE_FD)) {
     delete process.env.STRATA_LIFELINE;
-    const lifeline = new Socket({ fd: LIFELINE_FD, readable: true, writable: false });
-    const die = () => process.kill(process.pid, 'SIGKILL');
-    lifeline.on('end', die).on('close', die).on('error', die);
-    lifeline.resume();
-    lifeline.unref();
+    // A thread of its own watches the pipe, so the child dies at once even while its event loop is busy.
+    const watcher = new Worker(WATCH_LIFELINE, { eval: true, workerData: LIFELINE_FD });
+    watcher.unref();
     return false;
   }
   if (!LONG_RUNNING.has(process.argv[2] ?? '') || process.env.STRATA_NO_RELAUNCH) return false;
