@@ -14,7 +14,7 @@ export class CliError extends Error {}
 
 /** Opens the archive, runs `fn`, and always closes it. */
 export async function withArchive<T>(dir: string, opts: ArchiveOptions, fn: (a: Archive) => Promise<T>, mode: { readOnly?: boolean; needTree?: boolean; blockingAppends?: boolean } = {}): Promise<T> {
-  const archive = await Archive.open(dir, { password: cliPassword(opts), readOnly: mode.readOnly ?? false, blockingAppends: mode.blockingAppends ?? false });
+  const archive = await Archive.open(dir, { password: cliPassword(opts), readOnly: mode.readOnly ?? false, blockingAppends: mode.blockingAppends });
   try {
     if (mode.needTree !== false && !archive.tree.get(ROOT_INO)) throw new CliError(`the metadata of ${dir} is missing or damaged: run 'strata repair ${dir}'`);
     return await fn(archive);

@@ -8,7 +8,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { strata, strataOk } from '../../test/helpers/cli.ts';
 import { ftpClient, fuseClient, smbClient, webdavClient, type ProtocolClient } from '../../test/helpers/protocol-clients.ts';
-import { freePort, startServe, type ServeProcess } from '../../test/helpers/serve.ts';
+import { childPids, freePort, startServe, type ServeProcess } from '../../test/helpers/serve.ts';
 import { noise } from '../../test/helpers/tree.ts';
 
 const arg = (name: string, dflt: number) => {
@@ -29,12 +29,6 @@ interface Tally {
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** The server process: the child node that bin/strata.js starts with heap flags (bin/relaunch.js), if any. */
-function serverPid(pid: number): number {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return children[0] ?? pid;
-}
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -94,7 +88,7 @@ async function main(): Promise<void> {
   try {
     const started = await startAll(ar, mnt);
     serve = started.serve;
-    const pid = serverPid(serve.child.pid!);
+    const pid = childPids(serve.child.pid!)[0] ?? serve.child.pid!; // the server: bin/strata.js's child node
     await started.clients[0]!.mkdir('/load');
     const tallies = new Map(started.clients.map((c) => [c.name, { ops: 0, errors: 0, corrupt: 0, bytesUp: 0, bytesDown: 0 } as Tally]));
     const acked = new Map<string, string>();

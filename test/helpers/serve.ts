@@ -1,5 +1,6 @@
 // Starts `strata serve` as a child process (as a user would) and stops it, unmounting whatever it mounted.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +16,11 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** The processes `pid` started and that are still its children (a server's is `bin/strata.js`'s child node: bin/relaunch.js). */
+export function childPids(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
 /** A running `strata serve` child. */

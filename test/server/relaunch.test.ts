@@ -6,12 +6,9 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { strataOk } from '../helpers/cli.ts';
-import { freePort, startServe } from '../helpers/serve.ts';
+import { eventually } from '../helpers/protocol-clients.ts';
+import { childPids, freePort, startServe, type ServeProcess } from '../helpers/serve.ts';
 import { withTmp } from '../helpers/tmp.ts';
-
-function childrenOf(pid: number): number[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-}
 
 /** True while `pid` is a live process (a zombie waiting for its new parent to reap it counts as gone). */
 function alive(pid: number): boolean {
@@ -30,29 +27,25 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-async function within(ms: number, cond: () => boolean | Promise<boolean>): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return cond();
+/** `strata serve` of a fresh archive in `dir` over WebDAV, with the pid of the node that serves. */
+async function serveWebdav(dir: string): Promise<{ serve: ServeProcess; port: number; server: number | undefined }> {
+  const ar = join(dir, 'ar');
+  strataOk(['init', ar]);
+  const port = await freePort();
+  const serve = await startServe(ar, ['--webdav', `127.0.0.1:${port}`, '--user', 'u:pw'], ['webdav']);
+  return { serve, port, server: childPids(serve.child.pid!)[0] };
 }
 
 test('the server runs in a child node with --initial-old-space-size; SIGTERM to the parent stops it with exit 0', () =>
   withTmp(async (dir) => {
-    const ar = join(dir, 'ar');
-    strataOk(['init', ar]);
-    const port = await freePort();
-    const serve = await startServe(ar, ['--webdav', `127.0.0.1:${port}`, '--user', 'u:pw'], ['webdav']);
+    const { serve, port, server } = await serveWebdav(dir);
     try {
-      const [server] = childrenOf(serve.child.pid!);
       assert.ok(server, 'bin/strata.js started a child');
       assert.match(readFileSync(`/proc/${server}/cmdline`, 'utf8'), /--initial-old-space-size=64/);
       const exited = new Promise<number | null>((r) => serve.child.once('exit', (code) => r(code)));
       serve.child.kill('SIGTERM');
       assert.is(await exited, 0);
-      assert.ok(await within(2000, () => !alive(server!)), 'the child stopped');
+      assert.ok(await eventually(async () => !alive(server!), 2000), 'the child stopped');
       assert.not.ok(await listening(port), 'nothing listens any more');
     } finally {
       await serve.stop();
@@ -61,16 +54,12 @@ test('the server runs in a child node with --initial-old-space-size; SIGTERM to 
 
 test('SIGKILL of the parent takes the server down at once', () =>
   withTmp(async (dir) => {
-    const ar = join(dir, 'ar');
-    strataOk(['init', ar]);
-    const port = await freePort();
-    const serve = await startServe(ar, ['--webdav', `127.0.0.1:${port}`, '--user', 'u:pw'], ['webdav']);
-    const [server] = childrenOf(serve.child.pid!);
+    const { serve, port, server } = await serveWebdav(dir);
     try {
       assert.ok(server && alive(server), 'a live child');
       assert.ok(await listening(port));
       serve.child.kill('SIGKILL');
-      assert.ok(await within(1000, () => !alive(server)), 'the child died within a second');
+      assert.ok(await eventually(async () => !alive(server), 1000), 'the child died within a second');
       assert.not.ok(await listening(port), 'nothing listens any more');
     } finally {
       await serve.stop();
