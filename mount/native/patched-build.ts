@@ -6,6 +6,10 @@
 // A fourth edit answers getxattr("security.capability") with ENODATA in the FUSE thread: the kernel asks
 // for it before every write(2), and the mount keeps no file capabilities (ops/attributes.ts), so the
 // round trip to JavaScript would only ever get the same answer.
+// A fifth runs libfuse's threads as SCHED_BATCH (the workers libfuse starts inherit it from the loop's
+// thread): every request wakes the JavaScript thread and then one of them, and on 2 cores a woken
+// worker preempted the JavaScript thread while it still had requests to answer (`git status` in a 10k-file
+// tree 0.35–0.44 s against 0.24–0.25 s with the workers batch-scheduled; docs/BENCHMARKS.md).
 // The result goes to node_modules/fuse-native/build/Release, which node-gyp-build loads before the
 // prebuilt binary. Runs once per install (a marker names the patch), in a temp copy, in about 5 s.
 import { spawnSync } from 'node:child_process';
@@ -19,7 +23,7 @@ export const UTIME_OMIT_MS = 2 ** 62;
 /** Milliseconds value the patched addon sends for UTIME_NOW (set the time to now). */
 export const UTIME_NOW_MS = 2 ** 62 + 2 ** 40;
 
-const PATCH_ID = 'strata-fuse-native-capability-3';
+const PATCH_ID = 'strata-fuse-native-batch-4';
 
 /** Exact source edits; the build fails loudly when fuse-native's source no longer matches. */
 const EDITS: Array<[from: string, to: string]> = [
@@ -31,11 +35,18 @@ const EDITS: Array<[from: string, to: string]> = [
       `  if (ts->tv_nsec == UTIME_NOW) return ${BigInt(UTIME_NOW_MS)}ULL;\n`,
   ],
   ['  if (implemented[op_utimens]) ops.utimens = fuse_native_utimens;\n', '  if (implemented[op_utimens]) ops.utimens = fuse_native_utimens;\n  ops.flag_utime_omit_ok = 1;\n'],
-  ['#include <stdlib.h>\n', '#include <stdlib.h>\n#include <errno.h>\n'],
+  ['#include <stdlib.h>\n', '#include <stdlib.h>\n#include <errno.h>\n#include <sched.h>\n#ifndef SCHED_BATCH\n#define SCHED_BATCH 3\n#endif\n'],
   [
     'FUSE_METHOD(getxattr, 4, 1, (const char *path, const char *name, char *value, size_t size), {\n',
     'FUSE_METHOD(getxattr, 4, 1, (const char *path, const char *name, char *value, size_t size), {\n' +
       '  if (strcmp(name, "security.capability") == 0) return -ENODATA;\n',
+  ],
+  [
+    '  fuse_thread_t *ft = (fuse_thread_t *) data;\n  fuse_loop_mt(ft->fuse);\n',
+    '  fuse_thread_t *ft = (fuse_thread_t *) data;\n' +
+      '  struct sched_param batch = { .sched_priority = 0 };\n' +
+      '  pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);\n' +
+      '  fuse_loop_mt(ft->fuse);\n',
   ],
 ];
 
