@@ -6,10 +6,12 @@
 // A fourth edit answers getxattr("security.capability") with ENODATA in the FUSE thread: the kernel asks
 // for it before every write(2), and the mount keeps no file capabilities (ops/attributes.ts), so the
 // round trip to JavaScript would only ever get the same answer.
-// A fifth runs libfuse's threads as SCHED_BATCH (the workers libfuse starts inherit it from the loop's
-// thread): every request wakes the JavaScript thread and then one of them, and on 2 cores a woken
-// worker preempted the JavaScript thread while it still had requests to answer (`git status` in a 10k-file
-// tree 0.35–0.44 s against 0.24–0.25 s with the workers batch-scheduled; docs/BENCHMARKS.md).
+// The last two schedule the libfuse thread that hands a request to JavaScript as SCHED_BATCH while
+// several requests are in flight, SCHED_OTHER otherwise: answering a request wakes its thread, and on
+// 2 cores a woken thread preempted the JavaScript thread while others waited for it (`git status` in a
+// 10k-file tree ~0.44 s against ~0.30 s), yet with one request at a time the preemption is what gets
+// the answer to the kernel soonest (one process creating small files: ~40 % slower when always batch).
+// Figures: bench/fuse/sched-ab.sh, docs/BENCHMARKS.md.
 // The result goes to node_modules/fuse-native/build/Release, which node-gyp-build loads before the
 // prebuilt binary. Runs once per install (a marker names the patch), in a temp copy, in about 5 s.
 import { spawnSync } from 'node:child_process';
@@ -23,7 +25,12 @@ export const UTIME_OMIT_MS = 2 ** 62;
 /** Milliseconds value the patched addon sends for UTIME_NOW (set the time to now). */
 export const UTIME_NOW_MS = 2 ** 62 + 2 ** 40;
 
-const PATCH_ID = 'strata-fuse-native-batch-4';
+const PATCH_ID = 'strata-fuse-native-adaptive-batch-5';
+
+/** Requests in flight (this one included) from which the libfuse thread making one runs as SCHED_BATCH. */
+export const BATCH_IN_FLIGHT = 3;
+/** Environment variable that overrides BATCH_IN_FLIGHT (bench/fuse/sched-ab.sh: 1 = always, 1000 = never). */
+export const BATCH_ENV = 'STRATA_FUSE_BATCH_FROM';
 
 /** Exact source edits; the build fails loudly when fuse-native's source no longer matches. */
 const EDITS: Array<[from: string, to: string]> = [
@@ -42,11 +49,26 @@ const EDITS: Array<[from: string, to: string]> = [
       '  if (strcmp(name, "security.capability") == 0) return -ENODATA;\n',
   ],
   [
-    '  fuse_thread_t *ft = (fuse_thread_t *) data;\n  fuse_loop_mt(ft->fuse);\n',
-    '  fuse_thread_t *ft = (fuse_thread_t *) data;\n' +
-      '  struct sched_param batch = { .sched_priority = 0 };\n' +
-      '  pthread_setschedparam(pthread_self(), SCHED_BATCH, &batch);\n' +
-      '  fuse_loop_mt(ft->fuse);\n',
+    '#include <pthread.h>\n',
+    '#include <pthread.h>\n' +
+      'static int strata_in_flight = 0;\n' +
+      'static int strata_batch_from = 0;\n' +
+      'static __thread int strata_batch = 0;\n' +
+      'static void strata_request_starts (void) {\n' +
+      '  if (strata_batch_from == 0) {\n' +
+      `    const char *env = getenv("${BATCH_ENV}");\n` +
+      `    strata_batch_from = env && atoi(env) > 0 ? atoi(env) : ${BATCH_IN_FLIGHT};\n` +
+      '  }\n' +
+      '  int batch = __atomic_add_fetch(&strata_in_flight, 1, __ATOMIC_RELAXED) >= strata_batch_from;\n' +
+      '  if (batch == strata_batch) return;\n' +
+      '  struct sched_param param = { .sched_priority = 0 };\n' +
+      '  pthread_setschedparam(pthread_self(), batch ? SCHED_BATCH : SCHED_OTHER, &param);\n' +
+      '  strata_batch = batch;\n' +
+      '}\n',
+  ],
+  [
+    '  uv_async_send(&(l->async));\\\n  uv_sem_wait(&(l->sem));\\\n',
+    '  strata_request_starts();\\\n  uv_async_send(&(l->async));\\\n  uv_sem_wait(&(l->sem));\\\n  __atomic_sub_fetch(&strata_in_flight, 1, __ATOMIC_RELAXED);\\\n',
   ],
 ];
 
