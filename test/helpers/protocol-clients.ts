@@ -1,7 +1,7 @@
 // One small client per protocol, driving real tools (curl, smbclient) and node fs on a FUSE mount,
 // for the cross-protocol and rights tests. Each call returns whether it worked and what it said.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type RunResult } from './serve.ts';
@@ -127,7 +127,17 @@ export function fuseClient(mountpoint: string): ProtocolClient {
   };
   return {
     name: 'fuse',
-    put: (p, data) => wrap(() => writeFile(at(p), data)),
+    // A FUSE write is acknowledged by fsync (docs/fuse.md): close returns before the file commits.
+    put: (p, data) =>
+      wrap(async () => {
+        const fh = await open(at(p), 'w');
+        try {
+          await fh.writeFile(data);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      }),
     get: (p) => wrap(async () => ({ data: await readFile(at(p)) })),
     list: (p) => wrap(async () => ({ names: readdirSync(at(p)) })),
     remove: (p) => wrap(() => unlink(at(p))),
