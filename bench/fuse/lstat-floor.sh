@@ -17,37 +17,29 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-W=$(mktemp -d /tmp/strata-lstat-XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  sleep 1.5
-  for m in strata rclone null; do fusermount -uz "$W/$m" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  rm -rf "$W"
-}
-trap cleanup EXIT
-wait_mounted() { for _ in $(seq 1 200); do mountpoint -q "$1" && return 0; sleep 0.1; done; echo "mount at $1 did not come up" >&2; exit 1; }
-mkdir -p "$W/strata" "$W/rclone" "$W/null" "$W/rclone-src" "$W/tree"
-/usr/bin/python3 -c "
+WORK=$(mktemp -d /tmp/strata-lstat-XXXXXX)
+source bench/fuse/lib.sh
+mounts=("$WORK/strata" "$WORK/rclone" "$WORK/null")
+mkdir -p "$WORK/strata" "$WORK/rclone" "$WORK/null" "$WORK/rclone-src" "$WORK/tree"
+$PY -c "
 import os, sys
 for d in range(100):
     os.makedirs(f'{sys.argv[1]}/d{d}')
     for i in range(100): open(f'{sys.argv[1]}/d{d}/f{i}', 'w').write('x' * 72)
-" "$W/tree"
-node bin/strata.js init "$W/archive" >/dev/null
-node bin/strata.js mount "$W/archive" "$W/strata" >"$W/strata.log" 2>&1 & pids+=($!)
-rclone mount "$W/rclone-src" "$W/rclone" --vfs-cache-mode writes --cache-dir "$W/rclone-cache" >"$W/rclone.log" 2>&1 & pids+=($!)
-node bench/fuse/null-fs.mjs "$W/null" >"$W/null.log" 2>&1 & pids+=($!)
-for m in strata rclone null; do wait_mounted "$W/$m"; done
-cp -r "$W/tree/." "$W/strata/"
-cp -r "$W/tree/." "$W/rclone/"
+" "$WORK/tree"
+node bin/strata.js init "$WORK/archive" >/dev/null
+node bin/strata.js mount "$WORK/archive" "$WORK/strata" >"$WORK/strata.log" 2>&1 & pids+=($!)
+rclone mount "$WORK/rclone-src" "$WORK/rclone" --vfs-cache-mode writes --cache-dir "$WORK/rclone-cache" >"$WORK/rclone.log" 2>&1 & pids+=($!)
+node bench/fuse/null-fs.mjs "$WORK/null" >"$WORK/null.log" 2>&1 & pids+=($!)
+for m in strata rclone null; do wait_mounted "$WORK/$m"; done
+cp -r "$WORK/tree/." "$WORK/strata/"
+cp -r "$WORK/tree/." "$WORK/rclone/"
 declare -A R
 for _ in $(seq "$ROUNDS"); do
   for n in $THREADS; do
     for m in strata rclone null; do
       sleep 1.2   # past the 1 s attribute and entry timeouts of all three
-      us=$(/usr/bin/python3 - "$W/$m" "$n" <<'PY'
+      us=$($PY - "$WORK/$m" "$n" <<'PY'
 import os, sys, time, threading
 root, n = sys.argv[1], int(sys.argv[2])
 paths = [f"{root}/d{d}/f{i}" for d in range(100) for i in range(100)]

@@ -25,8 +25,7 @@ async function policiesAfterLoad(batchFrom: string): Promise<{ main: number; bat
   try {
     return await withMount(async ({ mnt, proc }) => {
       execFileSync('sh', ['-c', `for i in 1 2 3 4 5 6; do ls -la "${mnt}" >/dev/null & done; wait`]);
-      // `strata mount` may run the mount in a child node (bin/relaunch.js): look at that process if so.
-      const pid = childPids(proc.child.pid!).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('node')) ?? proc.child.pid!;
+      const pid = childPids(proc.child.pid!)[0] ?? proc.child.pid!; // the mount: bin/strata.js's child node
       const others = readdirSync(`/proc/${pid}/task`).map(Number).filter((t) => t !== pid);
       return { main: policy(pid, pid), batch: others.filter((t) => policy(pid, t) === SCHED_BATCH).length };
     });
