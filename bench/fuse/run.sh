@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # FUSE benchmark: strata mount vs rclone mount (--vfs-cache-mode writes, over a local directory) vs the
 # plain local disk, side by side in one run. Prints a Markdown table with ratios.
-# Usage: bash bench/fuse/run.sh [--size-mb N] [--files N] [--dir WORKDIR]   (root; needs rclone, git, fuse)
+# Usage: bash bench/fuse/run.sh [--size-mb N] [--files N] [--rounds N] [--dir WORKDIR]   (root; needs rclone, git, fuse)
+# Each round runs every row on every target, the targets in a different order each round (this VM's
+# timings swing by 2x with what ran before: the first writer into fresh memory pays for it); a cell is
+# the median over the rounds with the range beside it, and ratios are of medians. Default 3 rounds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZE_MB=1024
 FILES=10000
+ROUNDS=3
 WORK=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mb) SIZE_MB=$2; shift 2 ;;
     --files) FILES=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
     --dir) WORK=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -40,38 +45,53 @@ wait_mounted "$WORK/strata-mnt"
 wait_mounted "$WORK/rclone-mnt"
 TARGETS=(local rclone strata)
 declare -A DIR=([local]="$WORK/local" [rclone]="$WORK/rclone-mnt" [strata]="$WORK/strata-mnt")
-declare -A R
+declare -A R M LO HI
 
-for t in "${TARGETS[@]}"; do
-  d=${DIR[$t]}
-  echo "== $t" >&2
-  s=$(now); dd if="$WORK/input.bin" of="$d/big.bin" bs=1M conv=fsync status=none; R[$t,write]=$(elapsed "$s")
+# run_rows TARGET ROUND: every row once on TARGET, in a directory of its own removed afterwards.
+run_rows() {
+  local t=$1 n=$2 d="${DIR[$1]}/round$2" s
+  echo "== round $n: $t" >&2
+  mkdir -p "$d"
+  s=$(now); dd if="$WORK/input.bin" of="$d/big.bin" bs=1M conv=fsync status=none; R[$t,write,$n]=$(elapsed "$s")
   drop_caches
-  s=$(now); dd if="$d/big.bin" of=/dev/null bs=1M status=none; R[$t,read]=$(elapsed "$s")
+  s=$(now); dd if="$d/big.bin" of=/dev/null bs=1M status=none; R[$t,read,$n]=$(elapsed "$s")
   rm -f "$d/big.bin"
-  R[$t,small]=$(small_files "$d/small" "$FILES")
+  R[$t,small,$n]=$(small_files "$d/small" "$FILES")
   mkdir -p "$d/tar"
-  s=$(now); tar xf "$WORK/source.tar" -C "$d/tar"; sync; R[$t,tar]=$(elapsed "$s")
+  s=$(now); tar xf "$WORK/source.tar" -C "$d/tar"; sync; R[$t,tar,$n]=$(elapsed "$s")
   cp -r "$WORK/gitsrc" "$d/git"                        # -r: rclone mount cannot chmod
   (cd "$d/git" && git status --porcelain >/dev/null)   # warm: index refresh after the copy
-  s=$(now); (cd "$d/git" && git status --porcelain >/dev/null); R[$t,git]=$(elapsed "$s")
+  s=$(now); (cd "$d/git" && git status --porcelain >/dev/null); R[$t,git,$n]=$(elapsed "$s")
+  rm -rf "$d"
+}
+for n in $(seq 1 "$ROUNDS"); do
+  k=$(( (n - 1) % ${#TARGETS[@]} ))
+  for t in "${TARGETS[@]:$k}" "${TARGETS[@]:0:$k}"; do run_rows "$t" "$n"; done
 done
+
+# summary TARGET ROW: "median min max" of the row's rounds
+summary() {
+  local n; for n in $(seq 1 "$ROUNDS"); do echo "${R[$1,$2,$n]}"; done | sort -g |
+    awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
+}
+for t in "${TARGETS[@]}"; do for k in write read small tar git; do read -r "M[$t,$k]" "LO[$t,$k]" "HI[$t,$k]" < <(summary "$t" "$k"); done; done
 
 mbps() { echo "scale=0; $SIZE_MB * 1.048576 / $1" | bc; }
 ratio() { echo "scale=2; $1 / $2" | bc; }
 echo
-echo "FUSE benchmark, $(date -u +%Y-%m-%d), $(nproc) cores; lower time is better (ratio = strata time / peer time)."
+echo "FUSE benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $ROUNDS rounds: median (range); lower time is better (ratio = strata median / peer median)."
 echo
 echo "| operation | local disk | rclone mount | strata mount | strata/local | strata/rclone |"
 echo "|---|---|---|---|---|---|"
-row() { # name key unit
-  local l=${R[local,$2]} r=${R[rclone,$2]} s=${R[strata,$2]}
-  printf '| %s | %.2f s | %.2f s | %.2f s | %sx | %sx |\n' "$1" "$l" "$r" "$s" "$(ratio "$s" "$l")" "$(ratio "$s" "$r")"
+cell() { printf '%.2f s (%.2f–%.2f)' "${M[$1,$2]}" "${LO[$1,$2]}" "${HI[$1,$2]}"; }
+row() { # name key
+  printf '| %s | %s | %s | %s | %sx | %sx |\n' "$1" "$(cell local "$2")" "$(cell rclone "$2")" "$(cell strata "$2")" \
+    "$(ratio "${M[strata,$2]}" "${M[local,$2]}")" "$(ratio "${M[strata,$2]}" "${M[rclone,$2]}")"
 }
 row "write ${SIZE_MB} MiB (dd bs=1M conv=fsync)" write
-echo "|  ↳ throughput | $(mbps "${R[local,write]}") MB/s | $(mbps "${R[rclone,write]}") MB/s | $(mbps "${R[strata,write]}") MB/s | | |"
+echo "|  ↳ throughput | $(mbps "${M[local,write]}") MB/s | $(mbps "${M[rclone,write]}") MB/s | $(mbps "${M[strata,write]}") MB/s | | |"
 row "read ${SIZE_MB} MiB (dd bs=1M, cold)" read
-echo "|  ↳ throughput | $(mbps "${R[local,read]}") MB/s | $(mbps "${R[rclone,read]}") MB/s | $(mbps "${R[strata,read]}") MB/s | | |"
+echo "|  ↳ throughput | $(mbps "${M[local,read]}") MB/s | $(mbps "${M[rclone,read]}") MB/s | $(mbps "${M[strata,read]}") MB/s | | |"
 row "create+stat+unlink ${FILES} small files" small
 row "tar x source tree (${TAR_FILES} files)" tar
 row "git status, ${FILES}-file tree" git
