@@ -24,6 +24,7 @@ WORK=${WORK:-$(mktemp -d /tmp/strata-bench-fuse-XXXXXX)}
 mkdir -p "$WORK"
 export STRATA_PASSWORD=${STRATA_PASSWORD:-bench} STRATA_KDF_N=${STRATA_KDF_N:-16384}
 source bench/fuse/lib.sh
+source bench/lib/rounds.sh
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 
 # --- inputs, made once on the local disk
@@ -45,9 +46,9 @@ wait_mounted "$WORK/strata-mnt"
 wait_mounted "$WORK/rclone-mnt"
 TARGETS=(local rclone strata)
 declare -A DIR=([local]="$WORK/local" [rclone]="$WORK/rclone-mnt" [strata]="$WORK/strata-mnt")
-declare -A R M LO HI
+declare -A R
 
-# run_rows TARGET ROUND: every row once on TARGET, in a directory of its own removed afterwards.
+# run_rows TARGET ROUND: every row once on TARGET, in a directory of its own, removed afterwards.
 run_rows() {
   local t=$1 n=$2 d="${DIR[$1]}/round$2" s
   echo "== round $n: $t" >&2
@@ -62,19 +63,11 @@ run_rows() {
   cp -r "$WORK/gitsrc" "$d/git"                        # -r: rclone mount cannot chmod
   (cd "$d/git" && git status --porcelain >/dev/null)   # warm: index refresh after the copy
   s=$(now); (cd "$d/git" && git status --porcelain >/dev/null); R[$t,git,$n]=$(elapsed "$s")
-  rm -rf "$d"
+  rm -rf "$d" 2>/dev/null || true   # rclone mount refuses to remove a directory while it still uploads its files
 }
-for n in $(seq 1 "$ROUNDS"); do
-  k=$(( (n - 1) % ${#TARGETS[@]} ))
-  for t in "${TARGETS[@]:$k}" "${TARGETS[@]:0:$k}"; do run_rows "$t" "$n"; done
-done
+each_round : run_rows "${TARGETS[@]}"
 
-# summary TARGET ROW: "median min max" of the row's rounds
-summary() {
-  local n; for n in $(seq 1 "$ROUNDS"); do echo "${R[$1,$2,$n]}"; done | sort -g |
-    awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
-}
-for t in "${TARGETS[@]}"; do for k in write read small tar git; do read -r "M[$t,$k]" "LO[$t,$k]" "HI[$t,$k]" < <(summary "$t" "$k"); done; done
+summarize "${TARGETS[*]}" "write read small tar git"
 
 mbps() { echo "scale=0; $SIZE_MB * 1.048576 / $1" | bc; }
 ratio() { echo "scale=2; $1 / $2" | bc; }

@@ -1,0 +1,34 @@
+# rounds.sh — what the side-by-side benchmarks (bench/{fuse,webdav,ftp,smb}/run.sh) share for running
+# their tests in rounds: sourced after ROUNDS is set, used on R[target,test,round] for rounds 1..ROUNDS.
+# One sample swings by 2x on this VM with what ran just before it, so every script runs each test
+# once per round on every target, the targets in a rotated order each round, and reports the median.
+
+# rotated N ITEM...: the items in round N's order (rotated left by N-1)
+rotated() {
+  local n=$1; shift
+  local items=("$@") k=$(( (n - 1) % $# ))
+  echo "${items[@]:$k}" "${items[@]:0:$k}"
+}
+
+# summarize "TARGET..." "TEST...": sets M, LO and HI[target,test] to the median, lowest and highest of R over the rounds
+summarize() {
+  declare -gA M LO HI
+  local t k n
+  for t in $1; do
+    for k in $2; do
+      read -r "M[$t,$k]" "LO[$t,$k]" "HI[$t,$k]" < <(
+        for n in $(seq 1 "$ROUNDS"); do echo "${R[$t,$k,$n]}"; done | sort -g |
+          awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }')
+    done
+  done
+}
+
+# each_round PREPARE RUN TARGET...: for each round N, runs `PREPARE N` (new test data), then `RUN TARGET N`
+# for every target in round N's order
+each_round() {
+  local prepare=$1 run=$2 n t; shift 2
+  for n in $(seq 1 "$ROUNDS"); do
+    "$prepare" "$n"
+    for t in $(rotated "$n" "$@"); do "$run" "$t" "$n"; done
+  done
+}
