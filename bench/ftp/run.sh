@@ -71,7 +71,6 @@ run_one() {
   t=$(secs); curl -sS --fail -o "$WORK/back-$name.bin" "$url/big$n.bin"; R[$name,down,$n]=$(elapsed "$t")
   cmp "$WORK/src" "$WORK/back-$name.bin" || { echo "$name: download differs" >&2; return 1; }
   rm -f "$WORK/back-$name.bin"
-  curl -sS --fail -o /dev/null -Q "DELE big$n.bin" "$url/"
   local lf="set cmd:fail-exit yes; set ftp:ssl-allow no; set net:max-retries 1"
   t=$(secs); lftp -u "$user,$pass" -p "$port" 127.0.0.1 -e "$lf; mirror -R --no-perms $WORK/tree /tree$n; quit" >"$WORK/logs/$name-up.log" 2>&1; R[$name,mup,$n]=$(elapsed "$t")
   t=$(secs); lftp -u "$user,$pass" -p "$port" 127.0.0.1 -e "$lf; mirror --no-perms /tree$n $WORK/back-$name; quit" >"$WORK/logs/$name-down.log" 2>&1; R[$name,mdown,$n]=$(elapsed "$t")

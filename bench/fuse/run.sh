@@ -48,7 +48,7 @@ TARGETS=(local rclone strata)
 declare -A DIR=([local]="$WORK/local" [rclone]="$WORK/rclone-mnt" [strata]="$WORK/strata-mnt")
 declare -A R
 
-# run_rows TARGET ROUND: every row once on TARGET, in a directory of its own, removed afterwards.
+# run_rows TARGET ROUND: every row once on TARGET, in a directory of its own (kept: bench/lib/rounds.sh says why).
 run_rows() {
   local t=$1 n=$2 d="${DIR[$1]}/round$2" s
   echo "== round $n: $t" >&2
@@ -56,14 +56,12 @@ run_rows() {
   s=$(now); dd if="$WORK/input.bin" of="$d/big.bin" bs=1M conv=fsync status=none; R[$t,write,$n]=$(elapsed "$s")
   drop_caches
   s=$(now); dd if="$d/big.bin" of=/dev/null bs=1M status=none; R[$t,read,$n]=$(elapsed "$s")
-  rm -f "$d/big.bin"
   R[$t,small,$n]=$(small_files "$d/small" "$FILES")
   mkdir -p "$d/tar"
   s=$(now); tar xf "$WORK/source.tar" -C "$d/tar"; sync; R[$t,tar,$n]=$(elapsed "$s")
   cp -r "$WORK/gitsrc" "$d/git"                        # -r: rclone mount cannot chmod
   (cd "$d/git" && git status --porcelain >/dev/null)   # warm: index refresh after the copy
   s=$(now); (cd "$d/git" && git status --porcelain >/dev/null); R[$t,git,$n]=$(elapsed "$s")
-  rm -rf "$d" 2>/dev/null || true   # rclone mount refuses to remove a directory while it still uploads its files
 }
 each_round : run_rows "${TARGETS[@]}"
 

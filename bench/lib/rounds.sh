@@ -2,6 +2,9 @@
 # their tests in rounds: sourced after ROUNDS is set, used on R[target,test,round] for rounds 1..ROUNDS.
 # One sample swings by 2x on this VM with what ran just before it, so every script runs each test
 # once per round on every target, the targets in a rotated order each round, and reports the median.
+# Uploaded files are kept, not deleted: a peer's next upload would reuse the freed page-cache memory
+# (cheap here) while strata's stay in its packs (nothing is freed before a prune), so strata alone
+# would pay for fresh memory each round.
 
 # rotated N ITEM...: the items in round N's order (rotated left by N-1)
 rotated() {

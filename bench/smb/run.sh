@@ -82,7 +82,7 @@ run_one() {
   rm -f "$WORK/back"
   "${smb[@]}" -c "get big$n.bin $WORK/back" >/dev/null
   cmp -s "$WORK/src" "$WORK/back" || { echo "$name: round trip differs" >&2; exit 1; }
-  rm -f "$WORK/back"; "${smb[@]}" -c "del big$n.bin" >/dev/null
+  rm -f "$WORK/back"
   sync; t=$(secs); (cd "$WORK/tree" && "${smb[@]}" -c "mkdir small$n; cd small$n; prompt off; mput *" >/dev/null); R[$name,mput,$n]=$(elapsed "$t")
   sync; t=$(secs); "${smb[@]}" <"$WORK/mkdirs.cmd" >/dev/null 2>&1; R[$name,mk,$n]=$(elapsed "$t")
   sync; t=$(secs); count=$("${smb[@]}" -c "ls big$n\\*" | grep -c ' D ' || true); R[$name,ls,$n]=$(elapsed "$t")

@@ -87,7 +87,6 @@ run_round() {
   R[$s,put,$n]=$(mbps "$t")
   t=$(curl -sf -u "$USER_:$PASS_" "$url/big$n.bin" -o /dev/null -w '%{time_total}')
   R[$s,get,$n]=$(mbps "$t")
-  curl -sf -u "$USER_:$PASS_" -X DELETE "$url/big$n.bin" -o /dev/null
   for _ in 1 2 3; do
     t=$(curl -sf -u "$USER_:$PASS_" -X PROPFIND -H 'Depth: 1' "$url/many/" -o "$WORK/pf.xml" -w '%{time_total}')
     best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (b < a ? b : a) }')
