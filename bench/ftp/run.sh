@@ -76,6 +76,7 @@ run_one() {
   t=$(secs); lftp -u "$user,$pass" -p "$port" 127.0.0.1 -e "$lf; mirror --no-perms /tree$n $WORK/back-$name; quit" >"$WORK/logs/$name-down.log" 2>&1; R[$name,mdown,$n]=$(elapsed "$t")
   diff -r "$WORK/tree" "$WORK/back-$name" >/dev/null || { echo "$name: mirror differs" >&2; return 1; }
   rm -rf "$WORK/back-$name"
+  echo "$name round $n: up ${R[$name,up,$n]} s, down ${R[$name,down,$n]} s, mirror -R ${R[$name,mup,$n]} s, mirror ${R[$name,mdown,$n]} s" >&2
 }
 
 declare -A R PORT=([strata]=2131 [vsftpd]=2132 [rclone]=2133) LOGIN=([strata]=u:p [vsftpd]=ftpbench:benchpw [rclone]=u:p)

@@ -62,6 +62,7 @@ run_rows() {
   cp -r "$WORK/gitsrc" "$d/git"                        # -r: rclone mount cannot chmod
   (cd "$d/git" && git status --porcelain >/dev/null)   # warm: index refresh after the copy
   s=$(now); (cd "$d/git" && git status --porcelain >/dev/null); R[$t,git,$n]=$(elapsed "$s")
+  echo "$t round $n: write ${R[$t,write,$n]} s, read ${R[$t,read,$n]} s, small ${R[$t,small,$n]} s, tar ${R[$t,tar,$n]} s, git ${R[$t,git,$n]} s" >&2
 }
 each_round : run_rows "${TARGETS[@]}"
 

@@ -8,9 +8,9 @@
 # (the timed get to /dev/null, then an untimed one checked with cmp), put --files small files (1–16 KiB) with `mput`, and `ls` a folder of --list
 # entries (created through smbclient `mkdir` commands in one session, timed separately). Prints a Markdown
 # table with MB/s, files/s and seconds, and ratios strata/Samba (higher is better for speeds). Exits 1 on failure.
-# Both servers run side by side for --rounds rounds (default 3), taking turns at going first (strata in
-# round 1 unless --samba-first): on this VM the first large writer into memory that has been free for a
-# while pays for the host backing it again. Every round has new bytes (strata would deduplicate a
+# Both servers run side by side for --rounds rounds (default 4, an even number: each goes first as often),
+# taking turns at going first (strata in round 1 unless --samba-first): on this VM the first large put
+# of a round took 1.5–2.8 s longer than the second, whichever server made it. Every round has new bytes (strata would deduplicate a
 # repeat). A cell is the median over rounds with the range; ratios are of medians.
 set -euo pipefail
 
@@ -19,7 +19,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 source "$ROOT/bench/lib/rounds.sh"
 PEERS=${PEERS:-/work/shared/peers}
 CMDLINE="$0 $*"
-SIZE_MB=1024 FILES=1000 LIST=10000 WORK="" DIALECT=SMB3_11 SAMBA_FIRST="" ROUNDS=3
+SIZE_MB=1024 FILES=1000 LIST=10000 WORK="" DIALECT=SMB3_11 SAMBA_FIRST="" ROUNDS=4
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mb) SIZE_MB=$2; shift 2 ;;
@@ -87,6 +87,7 @@ run_one() {
   sync; t=$(secs); "${smb[@]}" <"$WORK/mkdirs.cmd" >/dev/null 2>&1; R[$name,mk,$n]=$(elapsed "$t")
   sync; t=$(secs); count=$("${smb[@]}" -c "ls big$n\\*" | grep -c ' D ' || true); R[$name,ls,$n]=$(elapsed "$t")
   [[ $count -ge $LIST ]] || { echo "$name: listing showed $count entries, expected $LIST" >&2; exit 1; }
+  echo "$name round $n: put ${R[$name,put,$n]} s, get ${R[$name,get,$n]} s, mput ${R[$name,mput,$n]} s, mkdirs ${R[$name,mk,$n]} s, ls ${R[$name,ls,$n]} s" >&2
 }
 
 declare -A R PORT=([strata]=4451 [samba]=4452)
