@@ -5,13 +5,13 @@
 #
 # The servers run side by side, each serving a fresh empty place on 127.0.0.1 (strata: a new
 # archive, plain unless --encrypt; rclone serve ftp over a local directory, from rclone-with-ftp.sh
-# since Debian's rclone 1.60 has no `serve ftp`; vsftpd via /work/shared/peers/vsftpd.sh). Each round, on each: upload and download one file of N MiB of random bytes with curl
-# (passive, binary), then `lftp mirror -R` up and `mirror` down a tree of --files small files
-# (1–16 KiB, 10 per directory), checking the round trip with cmp / diff -r. Every round has new
-# bytes (strata would deduplicate a repeat) and takes the servers in a rotated order (default 3
-# rounds: on this VM one sample swings with what ran just before). Prints medians with their range,
-# MB/s and files/s, ratios of medians (strata's speed against each peer's), and strata's peak RSS.
-# Exits 1 if a step fails.
+# since Debian's rclone 1.60 has no `serve ftp`; vsftpd via /work/shared/peers/vsftpd.sh). Each
+# round, on each: upload and download one file of N MiB of random bytes with curl (passive,
+# binary), then `lftp mirror -R` up and `mirror` down --files small files (1–16 KiB, 10 per
+# directory), checked with cmp / diff -r. Every round has new bytes (strata would deduplicate a
+# repeat) and takes the servers in a rotated order (default 3 rounds; bench/lib/rounds.sh says why).
+# Prints medians with their range, ratios of medians (strata's speed over each peer's) and strata's
+# peak RSS. Exits 1 if a step fails.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -3,15 +3,15 @@
 #
 #   bench/smb/run.sh [--size-mb N] [--files N] [--list N] [--rounds N] [--workdir DIR] [--dialect SMB3_11] [--samba-first]
 #
-# Each server serves a fresh empty place on 127.0.0.1 with signing required (strata: a new plain archive;
-# Samba via /work/shared/peers/samba.sh). For each: put and get one file of N MiB of random bytes
-# (the timed get to /dev/null, then an untimed one checked with cmp), put --files small files (1–16 KiB) with `mput`, and `ls` a folder of --list
-# entries (created through smbclient `mkdir` commands in one session, timed separately). Prints a Markdown
-# table with MB/s, files/s and seconds, and ratios strata/Samba (higher is better for speeds). Exits 1 on failure.
-# Both servers run side by side for --rounds rounds (default 4, an even number: each goes first as often),
-# taking turns at going first (strata in round 1 unless --samba-first): on this VM the first large put
-# of a round took 1.5–2.8 s longer than the second, whichever server made it. Every round has new bytes (strata would deduplicate a
-# repeat). A cell is the median over rounds with the range; ratios are of medians.
+# Each server serves a fresh empty place on 127.0.0.1 with signing required (strata: a new plain
+# archive; Samba via /work/shared/peers/samba.sh). Each round, on each: put and get one file of N MiB
+# of random bytes (the timed get to /dev/null, then an untimed one checked with cmp), put --files small
+# files (1–16 KiB) with `mput`, and `ls` a folder of --list entries (made with smbclient `mkdir`
+# commands in one session, timed too). Both servers run side by side for --rounds rounds (default 4,
+# so each goes first as often: the first 1 GiB put of a round took 1.5–2.8 s longer, whichever server
+# made it); strata goes first in round 1 unless --samba-first. Every round has new bytes (strata would
+# deduplicate a repeat). Prints medians with their range, ratios of medians (strata ÷ Samba, higher
+# is better for speeds) and strata's peak RSS. Exits 1 on failure.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --dialect) DIALECT=$2; shift 2 ;;
     --samba-first) SAMBA_FIRST=1; shift ;;
     --rounds) ROUNDS=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done

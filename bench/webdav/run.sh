@@ -25,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --entries) ENTRIES=$2; shift 2 ;;
     --puts) PUTS=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
