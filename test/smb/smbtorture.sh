@@ -29,14 +29,28 @@ run() {
   timeout "$3" smbtorture //127.0.0.1/share -p "$1" -U torture%torture-pw "$2" 2>&1 |
     grep -E '^(success|failure|error|skip):' | sed "s/ \[.*//; s/^/$4 /" || true
 }
+# free_port: a port nothing listens on now (the kernel's choice for port 0)
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 # run_group N SUITES...: starts server N on a fresh archive, runs the suites, checks the server survived.
 run_group() {
-  local n=$1 port=$((20000 + RANDOM % 20000)) pid; shift
+  local n=$1 port pid try; shift
   node "$ROOT/bin/strata.js" init "$WORK/ar$n" >/dev/null 2>&1
-  node "$ROOT/bin/strata.js" serve "$WORK/ar$n" --smb 127.0.0.1:$port --user torture:torture-pw >"$WORK/server$n.log" 2>&1 &
-  pid=$!
-  echo "$pid" >"$WORK/pid$n"
-  for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+  # A port picked at random once collided with one in use (EADDRINUSE, the server gone before the first
+  # suite); a free one can still be taken before the server binds it, so that case tries another.
+  for try in 1 2 3 4 5; do
+    port=$(free_port)
+    node "$ROOT/bin/strata.js" serve "$WORK/ar$n" --smb 127.0.0.1:$port --user torture:torture-pw >"$WORK/server$n.log" 2>&1 &
+    pid=$!
+    echo "$pid" >"$WORK/pid$n"
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && break
+    grep -q EADDRINUSE "$WORK/server$n.log" && (( try < 5 )) && continue
+    echo "strata did not start (group $n):" >&2; cat "$WORK/server$n.log" >&2; return 1
+  done
   for s in "$@"; do
     if [[ $s == smb2.notify || $s == smb2.compound ]]; then
       # A test waiting for a notification that never comes hangs: run each alone, a timeout counts as an error.
