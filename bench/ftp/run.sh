@@ -66,7 +66,6 @@ elapsed() { echo "$(secs) - $1" | bc; }
 run_one() {
   local name=$1 n=$2 port=${PORT[$1]} user=${LOGIN[$1]%%:*} pass=${LOGIN[$1]#*:} t
   local url="ftp://$user:$pass@127.0.0.1:$port"
-  echo "== round $n: $name" >&2
   t=$(secs); curl -sS --fail -T "$WORK/src" "$url/big$n.bin"; R[$name,up,$n]=$(elapsed "$t")
   t=$(secs); curl -sS --fail -o "$WORK/back-$name.bin" "$url/big$n.bin"; R[$name,down,$n]=$(elapsed "$t")
   cmp "$WORK/src" "$WORK/back-$name.bin" || { echo "$name: download differs" >&2; return 1; }
@@ -76,7 +75,6 @@ run_one() {
   t=$(secs); lftp -u "$user,$pass" -p "$port" 127.0.0.1 -e "$lf; mirror --no-perms /tree$n $WORK/back-$name; quit" >"$WORK/logs/$name-down.log" 2>&1; R[$name,mdown,$n]=$(elapsed "$t")
   diff -r "$WORK/tree" "$WORK/back-$name" >/dev/null || { echo "$name: mirror differs" >&2; return 1; }
   rm -rf "$WORK/back-$name"
-  echo "$name round $n: up ${R[$name,up,$n]} s, down ${R[$name,down,$n]} s, mirror -R ${R[$name,mup,$n]} s, mirror ${R[$name,mdown,$n]} s" >&2
 }
 
 declare -A R PORT=([strata]=2131 [vsftpd]=2132 [rclone]=2133) LOGIN=([strata]=u:p [vsftpd]=ftpbench:benchpw [rclone]=u:p)
@@ -91,11 +89,12 @@ PIDS+=($!)
 PIDS+=($!)
 for p in 2131 2132 2133; do wait_port $p; done
 SERVERS=(strata rclone vsftpd)
-each_round make_data run_one "${SERVERS[@]}"
+TESTS="up down mup mdown"   # seconds
+each_round make_data run_one "$TESTS" "${SERVERS[@]}"
 SRV=$(pgrep -P "$SPID" -x node || echo "$SPID") # the server: bin/strata.js's child (bin/relaunch.js)
 RSS=$(awk '/VmHWM/{print $2}' /proc/$SRV/status)
 
-summarize "${SERVERS[*]}" "up down mup mdown"
+summarize "${SERVERS[*]}" "$TESTS"
 
 mbs() { echo "scale=0; $SIZE_MB * 1.048576 / $1" | bc; }
 fps() { echo "scale=0; $FILES / $1" | bc; }

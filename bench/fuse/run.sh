@@ -51,7 +51,6 @@ declare -A R
 # run_rows TARGET ROUND: every row once on TARGET, in a directory of its own (kept: bench/lib/rounds.sh says why).
 run_rows() {
   local t=$1 n=$2 d="${DIR[$1]}/round$2" s
-  echo "== round $n: $t" >&2
   mkdir -p "$d"
   s=$(now); dd if="$WORK/input.bin" of="$d/big.bin" bs=1M conv=fsync status=none; R[$t,write,$n]=$(elapsed "$s")
   drop_caches
@@ -62,11 +61,11 @@ run_rows() {
   cp -r "$WORK/gitsrc" "$d/git"                        # -r: rclone mount cannot chmod
   (cd "$d/git" && git status --porcelain >/dev/null)   # warm: index refresh after the copy
   s=$(now); (cd "$d/git" && git status --porcelain >/dev/null); R[$t,git,$n]=$(elapsed "$s")
-  echo "$t round $n: write ${R[$t,write,$n]} s, read ${R[$t,read,$n]} s, small ${R[$t,small,$n]} s, tar ${R[$t,tar,$n]} s, git ${R[$t,git,$n]} s" >&2
 }
-each_round : run_rows "${TARGETS[@]}"
+TESTS="write read small tar git"   # seconds
+each_round : run_rows "$TESTS" "${TARGETS[@]}"
 
-summarize "${TARGETS[*]}" "write read small tar git"
+summarize "${TARGETS[*]}" "$TESTS"
 
 mbps() { echo "scale=0; $SIZE_MB * 1.048576 / $1" | bc; }
 ratio() { echo "scale=2; $1 / $2" | bc; }

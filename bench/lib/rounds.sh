@@ -26,12 +26,18 @@ summarize() {
   done
 }
 
-# each_round PREPARE RUN TARGET...: for each round N, runs `PREPARE N` (new test data), then `RUN TARGET N`
-# for every target in round N's order
+# each_round PREPARE RUN "TEST..." TARGET...: for each round N, runs `PREPARE N` (new test data), then
+# `RUN TARGET N` (which fills R[TARGET,TEST,N]) for every target in round N's order, and prints what it measured
 each_round() {
-  local prepare=$1 run=$2 n t; shift 2
+  local prepare=$1 run=$2 tests=$3 n t k line; shift 3
   for n in $(seq 1 "$ROUNDS"); do
     "$prepare" "$n"
-    for t in $(rotated "$n" "$@"); do "$run" "$t" "$n"; done
+    for t in $(rotated "$n" "$@"); do
+      echo "== round $n: $t" >&2
+      "$run" "$t" "$n"
+      line="$t round $n:"
+      for k in $tests; do line+=" $k ${R[$t,$k,$n]}"; done
+      echo "$line" >&2
+    done
   done
 }

@@ -71,7 +71,6 @@ elapsed() { echo "$(secs) - $1" | bc; }
 run_one() {
   local name=$1 n=$2 port=${PORT[$1]} t count
   local smb=(smbclient //127.0.0.1/share -p "$port" -U benchu%benchp -m "$DIALECT" --option='client signing=required')
-  echo "== round $n: $name" >&2
   # Each step starts with no dirty pages left by the one before (sync, untimed): the get, which writes 1 GiB
   # into a new file, ran 2-4x slower while the kernel still wrote back the test data or the previous step's.
   sync; t=$(secs); "${smb[@]}" -c "put $WORK/src big$n.bin" >/dev/null; R[$name,put,$n]=$(elapsed "$t")
@@ -87,7 +86,6 @@ run_one() {
   sync; t=$(secs); "${smb[@]}" <"$WORK/mkdirs.cmd" >/dev/null 2>&1; R[$name,mk,$n]=$(elapsed "$t")
   sync; t=$(secs); count=$("${smb[@]}" -c "ls big$n\\*" | grep -c ' D ' || true); R[$name,ls,$n]=$(elapsed "$t")
   [[ $count -ge $LIST ]] || { echo "$name: listing showed $count entries, expected $LIST" >&2; exit 1; }
-  echo "$name round $n: put ${R[$name,put,$n]} s, get ${R[$name,get,$n]} s, mput ${R[$name,mput,$n]} s, mkdirs ${R[$name,mk,$n]} s, ls ${R[$name,ls,$n]} s" >&2
 }
 
 declare -A R PORT=([strata]=4451 [samba]=4452)
@@ -100,11 +98,12 @@ PIDS+=($!)
 wait_port 4451; wait_port 4452
 SERVERS=(strata samba)
 [[ -n $SAMBA_FIRST ]] && SERVERS=(samba strata)
-each_round make_data run_one "${SERVERS[@]}"
+TESTS="put get mput mk ls"   # seconds
+each_round make_data run_one "$TESTS" "${SERVERS[@]}"
 SRV=$(pgrep -P "$SPID" -x node || echo "$SPID") # the server: bin/strata.js's child (bin/relaunch.js)
 RSS=$(awk '/VmHWM/ {print $2}' /proc/$SRV/status)
 
-summarize "strata samba" "put get mput mk ls"
+summarize "strata samba" "$TESTS"
 
 mbs() { echo "scale=1; $SIZE_MB * 1.048576 / $1" | bc; }
 fps() { echo "scale=0; $FILES / $1" | bc; }

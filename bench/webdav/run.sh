@@ -81,7 +81,6 @@ done
 # run_round SERVER N: every test once against SERVER
 run_round() {
   local s=$1 n=$2 url=${URL[$1]} t best=999 _ count
-  echo "== round $n: $s" >&2
   sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
   t=$(curl -sf -u "$USER_:$PASS_" -T "$WORK/big.bin" "$url/big$n.bin" -o /dev/null -w '%{time_total}')
   R[$s,put,$n]=$(mbps "$t")
@@ -96,12 +95,12 @@ run_round() {
   R[$s,pf,$n]=$best
   curl -sf -u "$USER_:$PASS_" -X MKCOL "$url/small$n/" -o /dev/null
   R[$s,small,$n]=$(node "$HERE/small-puts.mjs" "$url/small$n/" "$USER_" "$PASS_" "$PUTS" 8)
-  echo "$s: PUT ${R[$s,put,$n]} MB/s, GET ${R[$s,get,$n]} MB/s, PROPFIND ${R[$s,pf,$n]} s, small PUTs ${R[$s,small,$n]} s" >&2
 }
 new_big_file() { head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$WORK/big.bin"; }
-each_round new_big_file run_round "${SERVERS[@]}"
+TESTS="put get pf small"   # put, get: MB/s; pf, small: seconds
+each_round new_big_file run_round "$TESTS" "${SERVERS[@]}"
 
-summarize "${SERVERS[*]}" "put get pf small"
+summarize "${SERVERS[*]}" "$TESTS"
 
 ratio() { awk -v a="$1" -v b="$2" -v inv="$3" 'BEGIN { r = inv ? b / a : a / b; printf "%.2f×", r }'; }
 echo
