@@ -1,13 +1,17 @@
 // Pack backends: where pack files live. The local directory is the embedded default; an object
 // store (S3) or an erasure-coded spread implements the same small interface.
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { writevSync } from 'node:fs';
+import { constants, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromNodeError } from '../errors.ts';
+import { DirectFileSink } from './direct-sink.ts';
+import { fitsDirectRead, openDirect, readDirect } from './direct-io.ts';
 
 /** An append-only pack being written. Contract: append calls are issued in order; sync makes all appended bytes durable. */
 export interface PackSink {
   append(...data: Buffer[]): Promise<void>;
+  /** No more appends will come (the pack is sealed): the sink may write what it holds and free its memory before `sync`. */
+  sealed(): Promise<void>;
   /** Cuts the pack back to `length` after a failed append (e.g. a full disk); appends continue there. */
   truncate(length: number): Promise<void>;
   sync(): Promise<void>;
@@ -29,17 +33,32 @@ export interface PackBackend {
 }
 
 const MAX_OPEN_READERS = 64;
+/** Reads of at least this many bytes bypass the page cache (where O_DIRECT works): chunks of large files, not small files or trees. */
+const DIRECT_READ_FROM = 128 * 1024;
 
 /**
  * Packs as files under `<dir>/<first two hex digits>/<id>`. Appends go through libuv's threads, so a
- * server's event loop serves requests while they copy into the page cache; with `blockingAppends` they
- * are synchronous writes instead, for a bulk import whose main thread has nothing else to do (its
- * appends would otherwise queue behind the import workers' zstd jobs on the same four threads).
+ * server's event loop serves requests while they are written: with O_DIRECT in whole blocks
+ * (direct-sink.ts) where the filesystem allows it, else into the page cache. With `blockingAppends`
+ * they are synchronous writes into the page cache instead, for a bulk import whose main thread has
+ * nothing else to do (its appends would otherwise queue behind the import workers' zstd jobs on the
+ * same four threads).
  */
 export class LocalPackBackend implements PackBackend {
-  private readonly readers = new Map<string, Promise<FileHandle>>();
+  /** Open packs for reading, by id (and `<id>/direct` for O_DIRECT), the least recently opened first. */
+  private readonly readers = new Map<string, Promise<FileHandle | null>>();
+  /** Packs being appended with O_DIRECT: their last bytes are read from the sink's memory. */
+  private readonly directSinks = new Map<string, DirectFileSink>();
+  /** False once the filesystem refused O_DIRECT (or appends block): packs are written through the page cache. */
+  private directWrites: boolean;
+  /** False once the filesystem refused O_DIRECT: every read goes through the page cache. */
+  private directReads: boolean;
 
-  constructor(private readonly dir: string, private readonly blockingAppends = false) {}
+  /** `directIo` false: no O_DIRECT at all (everything through the page cache). */
+  constructor(private readonly dir: string, private readonly blockingAppends = false, directIo = true) {
+    this.directWrites = directIo && !blockingAppends;
+    this.directReads = directIo;
+  }
 
   private path(packId: string): string {
     return join(this.dir, packId.slice(0, 2), packId);
@@ -48,36 +67,88 @@ export class LocalPackBackend implements PackBackend {
   async create(packId: string): Promise<PackSink> {
     const sub = join(this.dir, packId.slice(0, 2));
     if ((await mkdir(sub, { recursive: true })) !== undefined) await syncDir(this.dir);
-    const fh = await open(this.path(packId), 'wx');
-    return new FileSink(fh, 0, sub, this.blockingAppends);
+    const fh = await open(this.path(packId), 'wx+');
+    return (await this.directSink(packId, fh, sub, 0)) ?? new FileSink(fh, 0, sub, this.blockingAppends);
   }
 
   async reopen(packId: string, length: number): Promise<PackSink> {
     const fh = await open(this.path(packId), 'r+');
     await fh.truncate(length);
-    return new FileSink(fh, length, null, this.blockingAppends);
+    return (await this.directSink(packId, fh, null, length)) ?? new FileSink(fh, length, null, this.blockingAppends);
   }
 
-  private reader(packId: string): Promise<FileHandle> {
-    let fh = this.readers.get(packId);
+  /** A sink writing `fh`'s pack with O_DIRECT from `length` on; null when O_DIRECT is off or refused. */
+  private async directSink(packId: string, fh: FileHandle, newIn: string | null, length: number): Promise<DirectFileSink | null> {
+    if (!this.directWrites) return null;
+    let direct: FileHandle | null;
+    try {
+      direct = await openDirect(this.path(packId), constants.O_WRONLY);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    if (!direct) {
+      this.directWrites = false;
+      return null;
+    }
+    let dirSynced = newIn === null;
+    const hooks = {
+      synced: async () => {
+        if (dirSynced) return;
+        await syncDir(newIn!);
+        dirSynced = true;
+      },
+      closed: () => this.directSinks.delete(packId),
+    };
+    const sink = await DirectFileSink.at(fh, direct, hooks, length).catch(async (err: unknown) => {
+      await Promise.allSettled([fh.close(), direct!.close()]);
+      throw err;
+    });
+    this.directSinks.set(packId, sink);
+    return sink;
+  }
+
+  /** The pack opened for reading (with O_DIRECT when `direct`: null where the filesystem refuses it), kept open for the next reads. */
+  private reader(packId: string, direct = false): Promise<FileHandle | null> {
+    const key = direct ? `${packId}/direct` : packId;
+    let fh = this.readers.get(key);
     if (!fh) {
       if (this.readers.size >= MAX_OPEN_READERS) {
-        const [oldest, p] = this.readers.entries().next().value as [string, Promise<FileHandle>];
+        const [oldest, p] = this.readers.entries().next().value as [string, Promise<FileHandle | null>];
         this.readers.delete(oldest);
-        void p.then((h) => h.close()).catch(() => undefined);
+        void p.then((h) => h?.close()).catch(() => undefined);
       }
-      fh = open(this.path(packId), 'r');
-      this.readers.set(packId, fh);
-      fh.catch(() => this.readers.delete(packId));
+      fh = direct ? openDirect(this.path(packId), constants.O_RDONLY) : open(this.path(packId), 'r');
+      this.readers.set(key, fh);
+      fh.catch(() => this.readers.delete(key));
     }
     return fh;
   }
 
+  /** Reads pack bytes from the file: a large read with O_DIRECT (into aligned memory, then copied), a small one through the page cache. */
+  private async readFile(packId: string, offset: number, length: number, into: Buffer): Promise<number> {
+    if (this.directReads && length >= DIRECT_READ_FROM && fitsDirectRead(length)) {
+      const fh = await this.reader(packId, true);
+      if (fh) return readDirect(fh, offset, length, into);
+      this.directReads = false;
+    }
+    return (await (await this.reader(packId))!.read(into, 0, length, offset)).bytesRead;
+  }
+
   async read(packId: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     try {
-      const fh = await this.reader(packId);
       const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      const sink = this.directSinks.get(packId);
+      let fileEnd = offset + length;
+      let staged = 0;
+      if (sink && fileEnd > sink.stagedFrom) {
+        // Copied before the file read is awaited: a block written meanwhile leaves the stage, not the file.
+        staged = sink.copyStaged(offset, fileEnd, buf, offset);
+        fileEnd = Math.max(offset, sink.stagedFrom);
+      }
+      let bytesRead = 0;
+      if (fileEnd > offset) bytesRead = await this.readFile(packId, offset, fileEnd - offset, buf);
+      if (bytesRead === fileEnd - offset) bytesRead += staged;
       return bytesRead === length ? buf : buf.subarray(0, bytesRead);
     } catch (err) {
       throw fromNodeError(err, 'read', `pack ${packId}`);
@@ -103,9 +174,11 @@ export class LocalPackBackend implements PackBackend {
   }
 
   async remove(packId: string): Promise<void> {
-    const fh = this.readers.get(packId);
-    this.readers.delete(packId);
-    if (fh) await (await fh).close().catch(() => undefined);
+    for (const key of [packId, `${packId}/direct`]) {
+      const fh = this.readers.get(key);
+      this.readers.delete(key);
+      if (fh) await fh.then((h) => h?.close()).catch(() => undefined);
+    }
     const path = this.path(packId);
     const doomed = `${path}.deleted`;
     await rename(path, doomed);
@@ -115,7 +188,7 @@ export class LocalPackBackend implements PackBackend {
   async close(): Promise<void> {
     const all = [...this.readers.values()];
     this.readers.clear();
-    await Promise.all(all.map(async (p) => (await p).close().catch(() => undefined)));
+    await Promise.all(all.map((p) => p.then((h) => h?.close()).catch(() => undefined)));
   }
 }
 
@@ -138,6 +211,8 @@ class FileSink implements PackSink {
       if (rest.length > 0 && written > 0) rest = [rest[0]!.subarray(written), ...rest.slice(1)];
     }
   }
+
+  async sealed(): Promise<void> {}
 
   async truncate(length: number): Promise<void> {
     await this.fh.truncate(length);

@@ -76,6 +76,7 @@ export class PackWriter {
   private async sealCurrent(): Promise<void> {
     const pack = this.current!;
     await this.sink!.append(encodeTrailer(pack.entries));
+    await this.sink!.sealed();
     pack.sealed = true;
     this.touched.set(pack.packId, pack);
     this.sealedSinks.push(this.sink!);

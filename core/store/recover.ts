@@ -16,6 +16,7 @@ export async function recoverUnsealedPacks(db: MetaDb, backend: PackBackend): Pr
     const scan = await scanPack(backend, packId, rec.length);
     const sink = await backend.reopen(packId, scan.dataEnd);
     await sink.append(encodeTrailer(scan.entries));
+    await sink.sealed();
     await sink.sync();
     await sink.close();
     await db.packs.put(key, { ...rec, sealed: true, length: scan.dataEnd, blobs: scan.entries.length });

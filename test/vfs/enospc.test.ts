@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Archive } from '../../core/archive.ts';
@@ -11,10 +11,30 @@ import { verifyArchive } from '../../core/maintenance/verify.ts';
 import { createVfs } from '../../core/vfs/vfs.ts';
 import { noise } from '../helpers/tree.ts';
 
-test('ENOSPC surfaces as ENOSPC, the archive stays sound, and writes resume when space returns', async () => {
-  process.env.STRATA_KDF_N = '1024';
+/** A new 24 MiB filesystem: tmpfs (no O_DIRECT, so packs go through the page cache) or ext4 on a loop device (packs written with O_DIRECT). */
+function mountSmall(kind: 'tmpfs' | 'ext4'): { mnt: string; unmount: () => void } {
   const mnt = mkdtempSync(join(tmpdir(), 'strata-full-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mnt]);
+  const image = `${mnt}.img`;
+  if (kind === 'tmpfs') execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mnt]);
+  else {
+    writeFileSync(image, '');
+    truncateSync(image, 24 * 1024 * 1024);
+    execFileSync('mkfs.ext4', ['-q', '-F', '-m', '0', image]);
+    execFileSync('mount', ['-o', 'loop', image, mnt]);
+  }
+  return {
+    mnt,
+    unmount: () => {
+      execFileSync('umount', kind === 'tmpfs' ? ['-l', mnt] : [mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+      rmSync(image, { force: true });
+    },
+  };
+}
+
+async function fillAndRecover(kind: 'tmpfs' | 'ext4'): Promise<void> {
+  process.env.STRATA_KDF_N = '1024';
+  const { mnt, unmount } = mountSmall(kind);
   let archive: Archive | null = null;
   try {
     mkdirSync(join(mnt, 'ar'));
@@ -42,9 +62,11 @@ test('ENOSPC surfaces as ENOSPC, the archive stays sound, and writes resume when
     assert.ok(report.ok, JSON.stringify(report.problems));
   } finally {
     await archive?.close().catch(() => undefined);
-    execFileSync('umount', ['-l', mnt]);
-    rmSync(mnt, { recursive: true, force: true });
+    unmount();
   }
-});
+}
+
+test('ENOSPC surfaces as ENOSPC, the archive stays sound, and writes resume when space returns (tmpfs: page cache)', () => fillAndRecover('tmpfs'));
+test('ENOSPC surfaces as ENOSPC, the archive stays sound, and writes resume when space returns (ext4: O_DIRECT)', () => fillAndRecover('ext4'));
 
 test.run();
