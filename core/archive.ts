@@ -120,7 +120,8 @@ export class Archive {
     const codec = new BlobCodec(hasher, keys ? keys.dataKey : null);
     if (!existsSync(join(dir, 'meta'))) await mkdir(join(dir, 'meta'));
     const db = openMetaDb(join(dir, 'meta'));
-    const backend: PackBackend = new LocalPackBackend(join(dir, 'packs'), opts.blockingAppends);
+    // STRATA_DIRECT_IO=0: packs through the page cache only (README, "Choices measured").
+    const backend: PackBackend = new LocalPackBackend(join(dir, 'packs'), opts.blockingAppends, process.env.STRATA_DIRECT_IO !== '0');
     const store = new ObjectStore(db, backend, codec, config.packTargetSize);
     const archive = new Archive(dir, config, keys, db, store, new LiveTree(db), params, gearTable(seed));
     await registerProcess(dir);

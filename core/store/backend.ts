@@ -5,7 +5,7 @@ import { constants, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromNodeError } from '../errors.ts';
 import { DirectFileSink } from './direct-sink.ts';
-import { fitsDirectRead, openDirect, readDirect } from './direct-io.ts';
+import { blockFloor, directSpan, fitsDirectRead, openDirect, readDirect } from './direct-io.ts';
 
 /** An append-only pack being written. Contract: append calls are issued in order; sync makes all appended bytes durable. */
 export interface PackSink {
@@ -23,7 +23,11 @@ export interface PackBackend {
   create(packId: string): Promise<PackSink>;
   /** Reopens an unsealed pack (after a crash) for appending at `length`, cutting anything after it. */
   reopen(packId: string, length: number): Promise<PackSink>;
-  /** Reads `length` bytes at `offset` (fewer at the end of the pack), into the start of `into` when given. */
+  /**
+   * Reads `length` bytes at `offset` (fewer at the end of the pack). With `into`, the bytes land in it
+   * (the result is a view of it): page-aligned (BufferPool's are) with room for `directSpan(offset,
+   * length)` lets a direct read fill it without a copy.
+   */
   read(packId: string, offset: number, length: number, into?: Buffer): Promise<Buffer>;
   size(packId: string): Promise<number>;
   ageSeconds(packId: string): Promise<number>;
@@ -125,19 +129,25 @@ export class LocalPackBackend implements PackBackend {
     return fh;
   }
 
-  /** Reads pack bytes from the file: a large read with O_DIRECT (into aligned memory, then copied), a small one through the page cache. */
-  private async readFile(packId: string, offset: number, length: number, into: Buffer): Promise<number> {
-    if (this.directReads && length >= DIRECT_READ_FROM && fitsDirectRead(length)) {
+  /**
+   * Reads pack bytes from the file into `buf` (a view of `aligned`, when given, at `offset`'s place in
+   * its block): a large read with O_DIRECT, a small one through the page cache. Returns the count.
+   */
+  private async readFile(packId: string, offset: number, buf: Buffer, aligned: Buffer | null): Promise<number> {
+    const length = buf.length;
+    if (this.directReads && length >= DIRECT_READ_FROM && (aligned || fitsDirectRead(length))) {
       const fh = await this.reader(packId, true);
-      if (fh) return readDirect(fh, offset, length, into);
+      if (fh) return (await readDirect(fh, offset, length, aligned ? { aligned } : buf)).length;
       this.directReads = false;
     }
-    return (await (await this.reader(packId))!.read(into, 0, length, offset)).bytesRead;
+    return (await (await this.reader(packId))!.read(buf, 0, length, offset)).bytesRead;
   }
 
   async read(packId: string, offset: number, length: number, into?: Buffer): Promise<Buffer> {
     try {
-      const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+      const aligned = into && into.length >= directSpan(offset, length) ? into : null;
+      const base = aligned ? offset - blockFloor(offset) : 0;
+      const buf = into ? into.subarray(base, base + length) : Buffer.allocUnsafe(length);
       const sink = this.directSinks.get(packId);
       let fileEnd = offset + length;
       let staged = 0;
@@ -147,7 +157,7 @@ export class LocalPackBackend implements PackBackend {
         fileEnd = Math.max(offset, sink.stagedFrom);
       }
       let bytesRead = 0;
-      if (fileEnd > offset) bytesRead = await this.readFile(packId, offset, fileEnd - offset, buf);
+      if (fileEnd > offset) bytesRead = await this.readFile(packId, offset, buf.subarray(0, fileEnd - offset), aligned);
       if (bytesRead === fileEnd - offset) bytesRead += staged;
       return bytesRead === length ? buf : buf.subarray(0, bytesRead);
     } catch (err) {

@@ -1,6 +1,8 @@
-// Reusable buffers for pack reads. V8 counts every fresh buffer as external memory, and buffers that
-// live as long as the blob cache keeps them die in the old generation: a sequential read of a large
-// file allocating one per chunk started a full garbage collection every few tens of MiB.
+// Reusable buffers for pack reads, page-aligned so that an O_DIRECT read fills them in place
+// (direct-io.ts). V8 counts every fresh buffer as external memory, and buffers that live as long as
+// the blob cache keeps them die in the old generation: a sequential read of a large file allocating
+// one per chunk started a full garbage collection every few tens of MiB.
+import { alignedBuffer } from './direct-io.ts';
 
 /** Capacities are rounded up to a multiple of this, so buffers of nearby lengths serve each other. */
 const GRAIN = 64 * 1024;
@@ -52,7 +54,7 @@ export class BufferPool {
       return buf;
     }
     this.allocated++;
-    return Buffer.allocUnsafeSlow(Math.ceil(length / GRAIN) * GRAIN);
+    return alignedBuffer(Math.ceil(length / GRAIN) * GRAIN);
   }
 
   /** Takes back a buffer `take` returned; the oldest free ones are dropped beyond the byte bound. */

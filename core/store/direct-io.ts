@@ -13,8 +13,12 @@ export function blockFloor(n: number): number {
   return n - (n % BLOCK);
 }
 
-/** A page-aligned buffer: WebAssembly memory is mapped on page boundaries, which Node's Buffers are not. */
-function alignedBuffer(bytes: number): Buffer {
+/**
+ * A page-aligned buffer of at least `bytes` (whole 64 KiB pages): WebAssembly memory is mapped on page
+ * boundaries, which Node's Buffers are not. V8 reserves address space for each (some 13,000 fit), and
+ * frees it with the buffer.
+ */
+export function alignedBuffer(bytes: number): Buffer {
   const pages = Math.ceil(bytes / 65536);
   return Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer);
 }
@@ -67,25 +71,36 @@ export function fitsDirectRead(length: number): boolean {
   return length + 2 * BLOCK <= SCRATCH_BYTES;
 }
 
-/**
- * Reads `length` bytes at `offset` of `fh` (opened with O_DIRECT) into `into`: the enclosing whole
- * blocks go into an aligned scratch buffer and the wanted bytes are copied out. Returns how many were
- * read (fewer at the end of the file).
- */
-export async function readDirect(fh: FileHandle, offset: number, length: number, into: Buffer): Promise<number> {
+/** Bytes of an aligned buffer that a direct read of `length` bytes at `offset` fills (the enclosing whole blocks). */
+export function directSpan(offset: number, length: number): number {
+  return blockFloor(offset + length + BLOCK - 1) - blockFloor(offset);
+}
+
+/** Reads the whole blocks around [offset, offset + length) of `fh` (opened with O_DIRECT) into the aligned `buf`; the bytes asked for (fewer at the end of the file). */
+async function readBlocks(fh: FileHandle, offset: number, length: number, buf: Buffer): Promise<Buffer> {
   const start = blockFloor(offset);
-  const span = blockFloor(offset + length + BLOCK - 1) - start;
+  const span = directSpan(offset, length);
+  let got = 0;
+  while (got < span) {
+    const { bytesRead } = await fh.read(buf, got, span - got, start + got);
+    got += bytesRead;
+    if (bytesRead === 0 || bytesRead % BLOCK !== 0) break; // the end of the file
+  }
+  return buf.subarray(offset - start, Math.max(offset - start, Math.min(offset - start + length, got)));
+}
+
+/**
+ * Reads `length` bytes at `offset` of `fh` (opened with O_DIRECT): into `aligned` (page-aligned, with
+ * room for `directSpan`) and returns a view of it; else into `into` at its start, through a scratch
+ * buffer. Fewer bytes at the end of the file.
+ */
+export async function readDirect(fh: FileHandle, offset: number, length: number, into: { aligned: Buffer } | Buffer): Promise<Buffer> {
+  if (!Buffer.isBuffer(into)) return readBlocks(fh, offset, length, into.aligned);
   const buf = await scratch.take();
   try {
-    let got = 0;
-    while (got < span) {
-      const { bytesRead } = await fh.read(buf, got, span - got, start + got);
-      got += bytesRead;
-      if (bytesRead === 0 || bytesRead % BLOCK !== 0) break; // the end of the file
-    }
-    const n = Math.max(0, Math.min(length, got - (offset - start)));
-    buf.copy(into, 0, offset - start, offset - start + n);
-    return n;
+    const got = await readBlocks(fh, offset, length, buf);
+    got.copy(into, 0);
+    return into.subarray(0, got.length);
   } finally {
     scratch.give(buf);
   }

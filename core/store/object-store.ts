@@ -9,6 +9,7 @@ import { hex } from './hash.ts';
 import { decodeLocation, encodeLocation, type BlobLocation } from './location.ts';
 import { BLOB_HEADER_BYTES, decodeBlobHeader, type BlobType } from './pack-format.ts';
 import { PackWriter, type PackSummary } from './pack-writer.ts';
+import { directSpan } from './direct-io.ts';
 
 /** A commit waiting for its group. */
 interface CommitRequest {
@@ -249,7 +250,7 @@ export class ObjectStore {
   private async load(id: Buffer, loc: BlobLocation, pool = true): Promise<CachedBlob> {
     const key = hex(id);
     const length = BLOB_HEADER_BYTES + loc.storedLength;
-    const backing = pool && this.pool.pools(length) ? this.pool.take(length) : null;
+    const backing = pool && this.pool.pools(length) ? this.pool.take(directSpan(loc.offset, length)) : null;
     let rec: Buffer;
     try {
       rec = await this.backend.read(loc.packId, loc.offset, length, backing ?? undefined);

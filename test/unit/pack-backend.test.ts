@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalPackBackend } from '../../core/store/backend.ts';
+import { alignedBuffer, directSpan } from '../../core/store/direct-io.ts';
 
 /** A deterministic byte source: lengths that cross block and stage boundaries, and small ones. */
 function pieces(seed: number): Buffer[] {
@@ -32,7 +33,10 @@ async function exercise(directIo: boolean): Promise<void> {
       assert.ok((await backend.read(id, 0, expected.length + 100)).equals(expected), 'whole pack');
       for (const [from, len] of [[expected.length - 5000, 4000], [expected.length - 300000, 300000], [Math.floor(expected.length / 3), 200000]]) {
         const f = Math.max(0, from!);
-        assert.ok((await backend.read(id, f, len!)).equals(expected.subarray(f, f + len!)), `range ${f}+${len}`);
+        const want = expected.subarray(f, f + len!);
+        assert.ok((await backend.read(id, f, len!)).equals(want), `range ${f}+${len}`);
+        // into a pooled (page-aligned) buffer, which a direct read fills in place
+        assert.ok((await backend.read(id, f, len!, alignedBuffer(directSpan(f, len!)))).equals(want), `range ${f}+${len} in place`);
       }
     };
     for (const [i, p] of pieces(directIo ? 7 : 8).entries()) {
