@@ -1,17 +1,21 @@
-// Builds fuse-native's addon from its own C source with three fixes, the way patch-package would:
-// fuse-native 2.2.6 passes atime twice to `utimens` (mtime is lost; issue fuse-friends/fuse-native and
-// sagemathinc/fuse-native#3), folds UTIME_NOW and UTIME_OMIT into one millisecond value, and does not
-// set `flag_utime_omit_ok`, so libfuse 2.9 silently drops a time change that sets only one of atime
-// and mtime (`touch -m`, and `tar x`, which restores mtime with atime UTIME_OMIT).
+// Builds fuse-native's addon from its own C source with three fixes and some changes, the way
+// patch-package would: fuse-native 2.2.6 passes atime twice to `utimens` (mtime is lost; issue
+// fuse-friends/fuse-native and sagemathinc/fuse-native#3), folds UTIME_NOW and UTIME_OMIT into one
+// millisecond value, and does not set `flag_utime_omit_ok`, so libfuse 2.9 silently drops a time
+// change that sets only one of atime and mtime (`touch -m`, and `tar x`, which restores mtime with
+// atime UTIME_OMIT).
 // A fourth edit answers getxattr("security.capability") with ENODATA in the FUSE thread: the kernel asks
 // for it before every write(2), and the mount keeps no file capabilities (ops/attributes.ts), so the
 // round trip to JavaScript would only ever get the same answer.
-// The last two schedule the libfuse thread that hands a request to JavaScript as SCHED_BATCH while
+// Two more schedule the libfuse thread that hands a request to JavaScript as SCHED_BATCH while
 // several requests are in flight, SCHED_OTHER otherwise: answering a request wakes its thread, and on
 // 2 cores a woken thread preempted the JavaScript thread while others waited for it (`git status` in a
 // 10k-file tree ~0.44 s against ~0.30 s), yet with one request at a time the preemption is what gets
 // the answer to the kernel soonest (one process creating small files: ~40 % slower when always batch).
 // Figures: bench/fuse/sched-ab.sh, docs/BENCHMARKS.md.
+// Another answers an open or create for writing only with direct_io: the kernel then hands the
+// writer's bytes over without copying them into new page-cache pages first, which on this project's VM
+// cost more than the rest of a large write (docs/fuse.md); such a handle cannot be mmapped anyway.
 // The result goes to node_modules/fuse-native/build/Release, which node-gyp-build loads before the
 // prebuilt binary. Runs once per install (a marker names the patch), in a temp copy, in about 5 s.
 import { spawnSync } from 'node:child_process';
@@ -25,12 +29,23 @@ export const UTIME_OMIT_MS = 2 ** 62;
 /** Milliseconds value the patched addon sends for UTIME_NOW (set the time to now). */
 export const UTIME_NOW_MS = 2 ** 62 + 2 ** 40;
 
-const PATCH_ID = 'strata-fuse-native-adaptive-batch-5';
+const PATCH_ID = 'strata-fuse-native-direct-writes-6';
 
 /** Requests in flight (this one included) from which the libfuse thread making one runs as SCHED_BATCH. */
 export const BATCH_IN_FLIGHT = 3;
 /** Environment variable that overrides BATCH_IN_FLIGHT (bench/fuse/sched-ab.sh: 1 = always, 1000 = never). */
 export const BATCH_ENV = 'STRATA_FUSE_BATCH_FROM';
+
+/** Environment variable that turns the write-only opens' direct_io off (`0`), for comparing (bench/fuse). */
+export const DIRECT_WRITES_ENV = 'STRATA_FUSE_DIRECT_WRITES';
+
+/** Sets direct_io on an open for writing only (no mmap is possible on such a handle), unless turned off. */
+const DIRECT_WRITES =
+  'static int strata_direct_writes = -1;\n' +
+  'static void strata_open_flags (struct fuse_file_info *info) {\n' +
+  `  if (strata_direct_writes < 0) { const char *env = getenv("${DIRECT_WRITES_ENV}"); strata_direct_writes = !(env && strcmp(env, "0") == 0); }\n` +
+  '  if (info != NULL && strata_direct_writes && (info->flags & O_ACCMODE) == O_WRONLY) info->direct_io = 1;\n' +
+  '}\n';
 
 /** Exact source edits; the build fails loudly when fuse-native's source no longer matches. */
 const EDITS: Array<[from: string, to: string]> = [
@@ -42,7 +57,7 @@ const EDITS: Array<[from: string, to: string]> = [
       `  if (ts->tv_nsec == UTIME_NOW) return ${BigInt(UTIME_NOW_MS)}ULL;\n`,
   ],
   ['  if (implemented[op_utimens]) ops.utimens = fuse_native_utimens;\n', '  if (implemented[op_utimens]) ops.utimens = fuse_native_utimens;\n  ops.flag_utime_omit_ok = 1;\n'],
-  ['#include <stdlib.h>\n', '#include <stdlib.h>\n#include <errno.h>\n#include <sched.h>\n#ifndef SCHED_BATCH\n#define SCHED_BATCH 3\n#endif\n'],
+  ['#include <stdlib.h>\n', '#include <stdlib.h>\n#include <errno.h>\n#include <fcntl.h>\n#include <sched.h>\n#ifndef SCHED_BATCH\n#define SCHED_BATCH 3\n#endif\n'],
   [
     'FUSE_METHOD(getxattr, 4, 1, (const char *path, const char *name, char *value, size_t size), {\n',
     'FUSE_METHOD(getxattr, 4, 1, (const char *path, const char *name, char *value, size_t size), {\n' +
@@ -65,6 +80,15 @@ const EDITS: Array<[from: string, to: string]> = [
       '  pthread_setschedparam(pthread_self(), batch ? SCHED_BATCH : SCHED_OTHER, &param);\n' +
       '  strata_batch = batch;\n' +
       '}\n',
+  ],
+  ['#include <fuse_common.h>\n', '#include <fuse_common.h>\n' + DIRECT_WRITES],
+  [
+    'FUSE_METHOD(open, 2, 1, (const char *path, struct fuse_file_info *info), {\n',
+    'FUSE_METHOD(open, 2, 1, (const char *path, struct fuse_file_info *info), {\n  strata_open_flags(info);\n',
+  ],
+  [
+    'FUSE_METHOD(create, 2, 1, (const char *path, mode_t mode, struct fuse_file_info *info), {\n',
+    'FUSE_METHOD(create, 2, 1, (const char *path, mode_t mode, struct fuse_file_info *info), {\n  strata_open_flags(info);\n',
   ],
   [
     '  uv_async_send(&(l->async));\\\n  uv_sem_wait(&(l->sem));\\\n',
