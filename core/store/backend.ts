@@ -137,7 +137,13 @@ export class LocalPackBackend implements PackBackend {
     const length = buf.length;
     if (this.directReads && length >= DIRECT_READ_FROM && (aligned || fitsDirectRead(length))) {
       const fh = await this.reader(packId, true);
-      if (fh) return (await readDirect(fh, offset, length, aligned ? { aligned } : buf)).length;
+      if (fh) {
+        try {
+          return (await readDirect(fh, offset, length, aligned ? { aligned } : buf)).length;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err; // misaligned for this device: the page cache from now on
+        }
+      }
       this.directReads = false;
     }
     return (await (await this.reader(packId))!.read(buf, 0, length, offset)).bytesRead;

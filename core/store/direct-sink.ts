@@ -31,6 +31,8 @@ export class DirectFileSink implements PackSink {
   /** File offset of stage[0]: block-aligned; everything before it is in the file. */
   private stageStart: number;
   private stageLength = 0;
+  /** The device refused an O_DIRECT write as misaligned: this pack goes through the page cache. */
+  private directRefused = false;
 
   /**
    * `fh` is the pack opened for buffered reads and writes, `direct` the same file opened with O_DIRECT;
@@ -89,13 +91,26 @@ export class DirectFileSink implements PackSink {
   private async writeBlocks(stage: Buffer): Promise<void> {
     const whole = blockFloor(this.stageLength);
     for (let done = 0; done < whole; ) {
-      const { bytesWritten } = await this.direct.write(stage, done, whole - done, this.stageStart + done);
-      if (bytesWritten <= 0 || bytesWritten % BLOCK !== 0) throw Object.assign(new Error('short O_DIRECT write'), { code: 'EIO' });
-      done += bytesWritten;
+      done += await this.writeWhole(stage, done, whole - done, this.stageStart + done);
     }
     stage.copyWithin(0, whole, this.stageLength);
     this.stageStart += whole;
     this.stageLength -= whole;
+  }
+
+  /** Writes whole blocks with O_DIRECT; through the page cache from the first EINVAL on (a device whose blocks are larger than BLOCK). */
+  private async writeWhole(stage: Buffer, from: number, length: number, at: number): Promise<number> {
+    if (!this.directRefused) {
+      try {
+        const { bytesWritten } = await this.direct.write(stage, from, length, at);
+        if (bytesWritten <= 0 || bytesWritten % BLOCK !== 0) throw Object.assign(new Error('short O_DIRECT write'), { code: 'EIO' });
+        return bytesWritten;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+        this.directRefused = true;
+      }
+    }
+    return (await this.fh.write(stage, from, length, at)).bytesWritten;
   }
 
   /** Writes every staged byte (whole blocks directly, the partial one through the page cache), so the file holds every append. */
