@@ -37,6 +37,8 @@ export interface PackBackend {
 }
 
 const MAX_OPEN_READERS = 64;
+/** A pack's key in the open readers: its id, or `<id>/direct` for the O_DIRECT one. */
+const readerKey = (packId: string, direct: boolean): string => (direct ? `${packId}/direct` : packId);
 /** Reads of at least this many bytes bypass the page cache (where O_DIRECT works): chunks of large files, not small files or trees. */
 const DIRECT_READ_FROM = 128 * 1024;
 
@@ -72,13 +74,13 @@ export class LocalPackBackend implements PackBackend {
     const sub = join(this.dir, packId.slice(0, 2));
     if ((await mkdir(sub, { recursive: true })) !== undefined) await syncDir(this.dir);
     const fh = await open(this.path(packId), 'wx+');
-    return (await this.directSink(packId, fh, sub, 0)) ?? new FileSink(fh, 0, sub, this.blockingAppends);
+    return (await this.directSink(packId, fh, sub, 0)) ?? new FileSink(fh, 0, syncDirOnce(sub), this.blockingAppends);
   }
 
   async reopen(packId: string, length: number): Promise<PackSink> {
     const fh = await open(this.path(packId), 'r+');
     await fh.truncate(length);
-    return (await this.directSink(packId, fh, null, length)) ?? new FileSink(fh, length, null, this.blockingAppends);
+    return (await this.directSink(packId, fh, null, length)) ?? new FileSink(fh, length, syncDirOnce(null), this.blockingAppends);
   }
 
   /** A sink writing `fh`'s pack with O_DIRECT from `length` on; null when O_DIRECT is off or refused. */
@@ -95,15 +97,7 @@ export class LocalPackBackend implements PackBackend {
       this.directWrites = false;
       return null;
     }
-    let dirSynced = newIn === null;
-    const hooks = {
-      synced: async () => {
-        if (dirSynced) return;
-        await syncDir(newIn!);
-        dirSynced = true;
-      },
-      closed: () => this.directSinks.delete(packId),
-    };
+    const hooks = { synced: syncDirOnce(newIn), closed: () => this.directSinks.delete(packId) };
     const sink = await DirectFileSink.at(fh, direct, hooks, length).catch(async (err: unknown) => {
       await Promise.allSettled([fh.close(), direct!.close()]);
       throw err;
@@ -114,7 +108,7 @@ export class LocalPackBackend implements PackBackend {
 
   /** The pack opened for reading (with O_DIRECT when `direct`: null where the filesystem refuses it), kept open for the next reads. */
   private reader(packId: string, direct = false): Promise<FileHandle | null> {
-    const key = direct ? `${packId}/direct` : packId;
+    const key = readerKey(packId, direct);
     let fh = this.readers.get(key);
     if (!fh) {
       if (this.readers.size >= MAX_OPEN_READERS) {
@@ -159,7 +153,7 @@ export class LocalPackBackend implements PackBackend {
       let staged = 0;
       if (sink && fileEnd > sink.stagedFrom) {
         // Copied before the file read is awaited: a block written meanwhile leaves the stage, not the file.
-        staged = sink.copyStaged(offset, fileEnd, buf, offset);
+        staged = sink.copyStaged(offset, fileEnd, buf);
         fileEnd = Math.max(offset, sink.stagedFrom);
       }
       let bytesRead = 0;
@@ -190,7 +184,7 @@ export class LocalPackBackend implements PackBackend {
   }
 
   async remove(packId: string): Promise<void> {
-    for (const key of [packId, `${packId}/direct`]) {
+    for (const key of [readerKey(packId, false), readerKey(packId, true)]) {
       const fh = this.readers.get(key);
       this.readers.delete(key);
       if (fh) await fh.then((h) => h?.close()).catch(() => undefined);
@@ -209,10 +203,8 @@ export class LocalPackBackend implements PackBackend {
 }
 
 class FileSink implements PackSink {
-  private dirSynced: boolean;
-  constructor(private readonly fh: FileHandle, private pos: number, private readonly dir: string | null, private readonly blocking: boolean) {
-    this.dirSynced = dir === null;
-  }
+  /** `dirSynced` runs after each fdatasync (syncDirOnce). */
+  constructor(private readonly fh: FileHandle, private pos: number, private readonly dirSynced: () => Promise<void>, private readonly blocking: boolean) {}
 
   async append(...data: Buffer[]): Promise<void> {
     const total = data.reduce((n, b) => n + b.length, 0);
@@ -237,15 +229,22 @@ class FileSink implements PackSink {
 
   async sync(): Promise<void> {
     await this.fh.datasync();
-    if (!this.dirSynced) {
-      await syncDir(this.dir!);
-      this.dirSynced = true;
-    }
+    await this.dirSynced();
   }
 
   async close(): Promise<void> {
     await this.fh.close();
   }
+}
+
+/** For a sink's syncs: fsyncs `dir` (where a new pack was created) the first time, so its entry survives a crash; nothing for a reopened pack (null). */
+function syncDirOnce(dir: string | null): () => Promise<void> {
+  let done = dir === null;
+  return async () => {
+    if (done) return;
+    await syncDir(dir!);
+    done = true;
+  };
 }
 
 /** fsyncs a directory so a new entry in it survives a crash. */

@@ -1,7 +1,7 @@
 // O_DIRECT on pack files: aligned memory and the open call. On this project's machines (VM guests whose
 // free memory goes back to the host) every new page-cache page costs more than the disk transfer:
-// writing 1 GiB through the page cache took 2.4–3 s of system time, with O_DIRECT 0.65 s; reading 1 GiB
-// not in the page cache 2.1 s against 0.45 s (docs/BENCHMARKS.md, session 18).
+// writing 1 GiB through the page cache took 2.4–3.1 s, with O_DIRECT 0.65 s; reading 1 GiB not in the
+// page cache 2.1 s against 0.45 s (by hand; docs/BENCHMARKS.md, session 18).
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 

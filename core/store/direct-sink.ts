@@ -56,14 +56,14 @@ export class DirectFileSink implements PackSink {
   }
 
   /**
-   * Copies the staged bytes in [from, to) into `into` at `from - base`; returns how many (fewer when the
-   * pack ends before `to`). Synchronous, so it sees one consistent state.
+   * Copies the staged bytes in [from, to) of the pack into `into`, which holds the pack from `from` on;
+   * returns how many (fewer when the pack ends before `to`). Synchronous, so it sees one consistent state.
    */
-  copyStaged(from: number, to: number, into: Buffer, base: number): number {
+  copyStaged(from: number, to: number, into: Buffer): number {
     const start = Math.max(from, this.stageStart);
     const end = Math.min(to, this.stageStart + this.stageLength);
     if (!this.stage || end <= start) return 0;
-    return this.stage.copy(into, start - base, start - this.stageStart, end - this.stageStart);
+    return this.stage.copy(into, start - from, start - this.stageStart, end - this.stageStart);
   }
 
   private staged(): Buffer {
