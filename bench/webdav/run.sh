@@ -5,13 +5,14 @@
 #
 # The three servers run side by side, each on a fresh store. Each round, on each server: PUT then GET
 # one N MiB file with curl (default 1024; new /dev/urandom bytes each round, so strata cannot
-# deduplicate them against an earlier round), PROPFIND Depth 1 of a collection of --entries files
-# (default 10,000; best of 3, curl), and --puts 4 KiB PUTs at concurrency 8 over keep-alive into a new
-# collection (small-puts.mjs, default 1,000). The servers go in a rotated order each round (default 3
-# rounds: on this VM one sample swings with what ran just before); a cell is the median over rounds,
-# with the range. The 10k collection is loaded the fastest way each server allows (files on disk for
-# rclone and Apache, `strata import` for strata); only the PROPFIND is timed. Prints a Markdown
-# table with ratios of medians. Needs curl, rclone, apache2, node.
+# deduplicate them against an earlier round), GET it again after dropping the page cache (the first
+# GET finds there what the PUT left; strata writes packs past it), PROPFIND Depth 1 of a collection of
+# --entries files (default 10,000; best of 3, curl), and --puts 4 KiB PUTs at concurrency 8 over
+# keep-alive into a new collection (small-puts.mjs, default 1,000). The servers go in a rotated order
+# each round (default 3 rounds: on this VM one sample swings with what ran just before); a cell is the
+# median over rounds, with the range. The 10k collection is loaded the fastest way each server allows
+# (files on disk for rclone and Apache, `strata import` for strata); only the PROPFIND is timed.
+# Prints a Markdown table with ratios of medians. Needs curl, rclone, apache2, node.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -86,6 +87,9 @@ run_round() {
   R[$s,put,$n]=$(mbps "$t")
   t=$(curl -sf -u "$USER_:$PASS_" "$url/big$n.bin" -o /dev/null -w '%{time_total}')
   R[$s,get,$n]=$(mbps "$t")
+  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t=$(curl -sf -u "$USER_:$PASS_" "$url/big$n.bin" -o /dev/null -w '%{time_total}')
+  R[$s,cold,$n]=$(mbps "$t")
   for _ in 1 2 3; do
     t=$(curl -sf -u "$USER_:$PASS_" -X PROPFIND -H 'Depth: 1' "$url/many/" -o "$WORK/pf.xml" -w '%{time_total}')
     best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (b < a ? b : a) }')
@@ -97,7 +101,7 @@ run_round() {
   R[$s,small,$n]=$(node "$HERE/small-puts.mjs" "$url/small$n/" "$USER_" "$PASS_" "$PUTS" 8)
 }
 new_big_file() { head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$WORK/big.bin"; }
-TESTS="put get pf small"   # put, get: MB/s; pf, small: seconds
+TESTS="put get cold pf small"   # put, get, cold: MB/s; pf, small: seconds
 each_round new_big_file run_round "$TESTS" "${SERVERS[@]}"
 
 summarize "${SERVERS[*]}" "$TESTS"
@@ -114,5 +118,6 @@ echo "| test | strata | rclone serve webdav | Apache mod_dav | strata vs rclone 
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 row "PUT ${SIZE_MB} MiB (curl)" put MB/s %.0f 0
 row "GET ${SIZE_MB} MiB (curl)" get MB/s %.0f 0
+row "GET ${SIZE_MB} MiB, caches dropped first" cold MB/s %.0f 0
 row "PROPFIND Depth 1, ${ENTRIES} entries" pf s %.3f 1
 row "${PUTS} × 4 KiB PUT, concurrency 8" small s %.3f 1
