@@ -78,6 +78,7 @@ run_one() {
 }
 
 declare -A R PORT=([strata]=2131 [vsftpd]=2132 [rclone]=2133) LOGIN=([strata]=u:p [vsftpd]=ftpbench:benchpw [rclone]=u:p)
+ports_free 2131 2132 2133
 export STRATA_PASSWORD=bench STRATA_LOG_LEVEL=warn
 node "$ROOT/bin/strata.js" init "$WORK/srv-strata" $([[ $ENCRYPT = 1 ]] && echo --encrypt) >/dev/null 2>&1
 node "$ROOT/bin/strata.js" serve "$WORK/srv-strata" --ftp 127.0.0.1:2131 --user u:p >"$WORK/logs/strata.log" 2>&1 &

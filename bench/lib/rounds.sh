@@ -41,3 +41,15 @@ each_round() {
     done
   done
 }
+
+# ports_free PORT...: exits 2 when something already listens on one of them (it, not the server this
+# script starts, would then be measured).
+ports_free() {
+  local p
+  for p in "$@"; do
+    if (echo >/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then
+      echo "port $p on 127.0.0.1 is already in use: stop what listens there first" >&2
+      exit 2
+    fi
+  done
+}

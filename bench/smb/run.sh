@@ -89,6 +89,7 @@ run_one() {
 }
 
 declare -A R PORT=([strata]=4451 [samba]=4452)
+ports_free 4451 4452
 export STRATA_PASSWORD=${STRATA_PASSWORD:-bench} STRATA_LOG_LEVEL=warn
 node "$ROOT/bin/strata.js" init "$WORK/srv-strata" >/dev/null 2>&1
 node "$ROOT/bin/strata.js" serve "$WORK/srv-strata" --smb 127.0.0.1:4451 --user benchu:benchp >"$WORK/logs/strata.log" 2>&1 &
