@@ -25,7 +25,6 @@ mkdir -p "$WORK"
 export STRATA_PASSWORD=${STRATA_PASSWORD:-bench} STRATA_KDF_N=${STRATA_KDF_N:-16384}
 source bench/fuse/lib.sh
 source bench/lib/rounds.sh
-drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 
 # --- inputs, made once on the local disk
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$WORK/input.bin"

@@ -1,5 +1,6 @@
-# rounds.sh — what the side-by-side benchmarks (bench/{fuse,webdav,ftp,smb}/run.sh) share for running
-# their tests in rounds: sourced after ROUNDS is set, used on R[target,test,round] for rounds 1..ROUNDS.
+# rounds.sh — what the side-by-side benchmarks (bench/{fuse,webdav,ftp,smb}/run.sh) share: running
+# their tests in rounds, and small helpers for ports and the page cache (at the end). Sourced after
+# ROUNDS is set; the round helpers work on R[target,test,round] for rounds 1..ROUNDS.
 # One sample swings by 2x on this VM with what ran just before it, so every script runs each test
 # once per round on every target, the targets in a rotated order each round, and reports the median.
 # Uploaded files are kept, not deleted: a peer's next upload would reuse the freed page-cache memory
@@ -42,12 +43,18 @@ each_round() {
   done
 }
 
+# listening PORT: true when something accepts connections on 127.0.0.1:PORT
+listening() { (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
+
+# drop_caches: writes dirty pages out and empties the page cache (as root; a no-op otherwise)
+drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
+
 # ports_free PORT...: exits 2 when something already listens on one of them (it, not the server this
 # script starts, would then be measured).
 ports_free() {
   local p
   for p in "$@"; do
-    if (echo >/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then
+    if listening "$p"; then
       echo "port $p on 127.0.0.1 is already in use: stop what listens there first" >&2
       exit 2
     fi

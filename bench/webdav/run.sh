@@ -82,12 +82,12 @@ done
 # run_round SERVER N: every test once against SERVER
 run_round() {
   local s=$1 n=$2 url=${URL[$1]} t best=999 _ count
-  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  drop_caches
   t=$(curl -sf -u "$USER_:$PASS_" -T "$WORK/big.bin" "$url/big$n.bin" -o /dev/null -w '%{time_total}')
   R[$s,put,$n]=$(mbps "$t")
   t=$(curl -sf -u "$USER_:$PASS_" "$url/big$n.bin" -o /dev/null -w '%{time_total}')
   R[$s,get,$n]=$(mbps "$t")
-  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  drop_caches
   t=$(curl -sf -u "$USER_:$PASS_" "$url/big$n.bin" -o /dev/null -w '%{time_total}')
   R[$s,cold,$n]=$(mbps "$t")
   for _ in 1 2 3; do
