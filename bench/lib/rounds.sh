@@ -46,6 +46,9 @@ each_round() {
 # listening PORT: true when something accepts connections on 127.0.0.1:PORT
 listening() { (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
 
+# free_port: a TCP port free on 127.0.0.1 just now
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
 # drop_caches: writes dirty pages out and empties the page cache (as root; a no-op otherwise)
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 

@@ -43,7 +43,6 @@ cleanup() {
 trap cleanup EXIT
 USER_=bench PASS_=benchpw
 
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 wait_up() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; return 1; }
 
 echo "generating a ${ENTRIES}-entry tree in $WORK" >&2
