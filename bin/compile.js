@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILD = join(ROOT, '.build');
 const SOURCE_DIRS = ['core', 'cli', 'protocols', 'mount'];
-const ASSETS = /\.(wasm|json)$/;
+const ASSETS = /\.(wasm|json|c)$/;
 /** Builds older than this are removed when a new one is made (a running server may still load from its own). */
 const KEEP_OLD_MS = 24 * 3600 * 1000;
 const IMPORT_TS = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.{1,2}\/[^"']+)\.ts\2/g;

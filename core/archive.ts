@@ -14,7 +14,7 @@ import { archiveHasher } from './store/hash.ts';
 import { newKdfParams, newKeys, unwrapKeys, wrapKeys, type ArchiveKeys } from './store/keys.ts';
 import { ObjectStore } from './store/object-store.ts';
 import { recoverUnsealedPacks } from './store/recover.ts';
-import { processAlive } from './util/process-alive.ts';
+import { otherLiveProcesses, watchOtherProcesses } from './util/process-registry.ts';
 import { ChunkSink } from './files/chunk-sink.ts';
 import { StreamChunkWorker } from './files/stream-chunker.ts';
 
@@ -151,8 +151,12 @@ export class Archive {
 
   /** Process ids of other live processes that have this archive open. */
   async otherProcesses(): Promise<number[]> {
-    const pids = (await readdir(join(this.dir, 'locks')).catch(() => [] as string[])).map(Number).filter((p) => Number.isInteger(p) && p !== process.pid);
-    return pids.filter(processAlive);
+    return otherLiveProcesses(join(this.dir, 'locks'));
+  }
+
+  /** Calls `onChange` with the other processes that have this archive open, now and on each change; returns the stop function. */
+  watchOtherProcesses(onChange: (pids: number[]) => void): () => void {
+    return watchOtherProcesses(join(this.dir, 'locks'), onChange);
   }
 
   /** Seals and commits outstanding writes, then closes every file; later calls wait for the first. */

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Vfs } from '../core/vfs/types.ts';
 import type { FrontendContext, RequestEvent, RunningFrontend } from '../protocols/frontend.ts';
 import { loadFuse, type FuseMount, type FuseNativeOptions, type FuseOperations } from './fuse-native.ts';
+import { startAttrCache, type AttrCache } from './attr-cache.ts';
 import { HandleTable } from './handles.ts';
 import { ensurePatchedFuse } from './native/patched-build.ts';
 import { attributeOps } from './ops/attributes.ts';
@@ -17,6 +18,12 @@ export interface MountOptions {
   mountpoint: string;
   /** Seconds the kernel may cache attributes and names (default 1; at most this long before another frontend's change shows). */
   cacheSeconds?: number;
+  /**
+   * Seconds the mount itself keeps the attributes of a file no handle has open (default 30; 0: off).
+   * Changes made through any frontend of this process drop them at once; this bounds how late a change
+   * committed by another process (`strata import` into a served archive) shows.
+   */
+  statCacheSeconds?: number;
   /** Let other users reach the mount (needs `user_allow_other` in /etc/fuse.conf when not root). */
   allowOther?: boolean;
   /** Milliseconds before fuse-native answers a slow op with ETIMEDOUT (default 15 s; write/flush/fsync/release/snapshots 10 min). */
@@ -36,6 +43,7 @@ export interface Mounted {
 // reused) while the Vfs still reads it, as fuse-native's timeout would do to a write held by backpressure.
 const LONG_OPS = ['write', 'flush', 'fsync', 'release', 'truncate', 'ftruncate', 'mkdir', 'rmdir'];
 const LONG_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_STAT_CACHE_SECONDS = 30;
 
 /** The fuse-native options strata mounts with. */
 export function fuseOptions(opts: MountOptions): FuseNativeOptions {
@@ -56,13 +64,22 @@ export function fuseOptions(opts: MountOptions): FuseNativeOptions {
 }
 
 /** Builds fuse-native's op table over `vfs`. */
-export function fuseOperations(vfs: Vfs, handles: HandleTable, runner: OpRunner, log: Logger): Partial<FuseOperations> {
-  const ctx = { vfs, handles, runner, log };
+export function fuseOperations(vfs: Vfs, handles: HandleTable, runner: OpRunner, log: Logger, forgetAttrs: (path: string) => void): Partial<FuseOperations> {
+  const ctx = { vfs, handles, runner, log, forgetAttrs };
   return { ...entryOps(ctx), ...fileOps(ctx), ...attributeOps(ctx) };
 }
 
+/** What a mount hears from the server around it. */
+export interface MountHooks {
+  /** Finished requests (metrics). */
+  observe?: (e: RequestEvent) => void;
+  /** The other processes that have the archive open: the attribute cache is off while there are any. */
+  watchOtherProcesses?: (onChange: (pids: number[]) => void) => () => void;
+}
+
 /** Mounts `vfs` at `opts.mountpoint`; resolves once the kernel answered the first request. */
-export async function mountVfs(vfs: Vfs, opts: MountOptions, log: Logger, observe: (e: RequestEvent) => void = () => {}): Promise<Mounted> {
+export async function mountVfs(vfs: Vfs, opts: MountOptions, log: Logger, hooks: MountHooks = {}): Promise<Mounted> {
+  const observe = hooks.observe ?? (() => undefined);
   try {
     ensurePatchedFuse();
   } catch (err) {
@@ -71,13 +88,17 @@ export async function mountVfs(vfs: Vfs, opts: MountOptions, log: Logger, observ
   const Fuse = loadFuse();
   const mountpoint = resolve(opts.mountpoint);
   const handles = new HandleTable();
-  const fuse: FuseMount = new Fuse(mountpoint, fuseOperations(vfs, handles, new OpRunner(log, observe), log), fuseOptions(opts));
+  let attrs: AttrCache | null = null;
+  const ops = fuseOperations(vfs, handles, new OpRunner(log, observe), log, (path) => attrs?.forget(path));
+  const fuse: FuseMount = new Fuse(mountpoint, ops, fuseOptions(opts));
   await new Promise<void>((ok, fail) => fuse.mount((err) => (err ? fail(new Error(`cannot mount at ${mountpoint}: ${err.message}`)) : ok())));
+  attrs = startAttrCache(fuse, vfs, Math.max(0, opts.statCacheSeconds ?? DEFAULT_STAT_CACHE_SECONDS) * 1000, hooks.watchOtherProcesses);
   let unmounting: Promise<void> | null = null;
   return {
     mountpoint,
     unmount: () =>
       (unmounting ??= (async () => {
+        attrs?.stop();
         await new Promise<void>((ok) =>
           fuse.unmount((err) => {
             if (err) log.error({ err, mountpoint }, 'unmount failed');
@@ -96,6 +117,6 @@ export async function start(ctx: FrontendContext, opts: Record<string, unknown>)
   const options = opts as unknown as MountOptions;
   if (typeof options.mountpoint !== 'string' || options.mountpoint === '') throw new Error('the mount frontend needs a mountpoint');
   const vfs = ctx.vfsFor({ name: 'local', home: '/', readOnly: false, snapshotCreate: true, snapshotDelete: true });
-  const mounted = await mountVfs(vfs, options, ctx.log, (e) => ctx.observe(e));
+  const mounted = await mountVfs(vfs, options, ctx.log, { observe: (e) => ctx.observe(e), watchOtherProcesses: ctx.watchOtherProcesses });
   return { name: 'mount', urls: [mounted.mountpoint], close: () => mounted.unmount() };
 }

@@ -1,5 +1,6 @@
 // Vfs Stat and StatFs records in the shapes fuse-native hands to the kernel.
 import type { Stat, StatFs } from '../core/vfs/types.ts';
+import { CACHEABLE_DEV } from './attr-cache.ts';
 
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
@@ -19,6 +20,8 @@ export interface FuseStat {
   atime: number;
   mtime: number;
   ctime: number;
+  /** CACHEABLE_DEV when the stat is settled (see attr-cache.ts); the kernel never sees st_dev. */
+  dev?: number;
 }
 
 const msOf = (ns: bigint): number => Number(ns / 1_000_000n);
@@ -37,6 +40,7 @@ export function toFuseStat(s: Stat): FuseStat {
     atime: msOf(s.atimeNs),
     mtime: msOf(s.mtimeNs),
     ctime: msOf(s.ctimeNs),
+    ...(s.settled ? { dev: CACHEABLE_DEV } : {}),
   };
 }
 

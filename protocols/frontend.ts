@@ -27,6 +27,11 @@ export interface FrontendContext {
   log: Logger;
   /** Called once per finished request. */
   observe(e: RequestEvent): void;
+  /**
+   * Calls `onChange` with the other processes that have the archive open (they may commit changes the
+   * Vfs change feed never reports), now and on each change; returns the stop function.
+   */
+  watchOtherProcesses(onChange: (pids: number[]) => void): () => void;
 }
 
 /** A started frontend. Contract: `close` stops accepting, ends sessions within a few seconds, and resolves when done. */

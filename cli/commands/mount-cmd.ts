@@ -12,6 +12,7 @@ interface MountFlags {
   passwordFile?: string;
   allowOther?: boolean;
   cacheSeconds: number;
+  statCacheSeconds: number;
   debug?: boolean;
 }
 
@@ -22,7 +23,8 @@ async function runMount(dir: string, mountpoint: string, flags: MountFlags): Pro
   const vfs = createVfs(archive);
   let mounted;
   try {
-    mounted = await mountVfs(vfs, { mountpoint, allowOther: flags.allowOther, cacheSeconds: flags.cacheSeconds, debug: flags.debug }, log);
+    const options = { mountpoint, allowOther: flags.allowOther, cacheSeconds: flags.cacheSeconds, statCacheSeconds: flags.statCacheSeconds, debug: flags.debug };
+    mounted = await mountVfs(vfs, options, log, { watchOtherProcesses: (onChange) => archive.watchOtherProcesses(onChange) });
   } catch (err) {
     await archive.close();
     throw err;
@@ -57,6 +59,7 @@ export function register(program: Command): void {
     .option('--password-file <file>', 'read the archive password from a file')
     .option('--allow-other', 'let other users use the mount (needs user_allow_other in /etc/fuse.conf unless root)')
     .option('--cache-seconds <s>', 'how long the kernel may cache attributes and names, 0-1', (v) => Number(v), 1)
+    .option('--stat-cache-seconds <s>', "how long the mount keeps a closed file's attributes (changes through this process drop them at once; while another process has the archive open it keeps none); 0: off", (v) => Number(v), 30)
     .option('--debug', 'print libfuse debug output')
     .action(async (dir: string, mountpoint: string, flags: MountFlags) => {
       await runMount(dir, mountpoint, flags);

@@ -51,6 +51,7 @@ export class StrataServer {
       auth: this.auth,
       log: this.log.child({ protocol: name }),
       observe: (e) => this.observers.forEach((o) => o(e)),
+      watchOtherProcesses: (onChange) => this.archive.watchOtherProcesses(onChange),
     };
   }
 

@@ -21,6 +21,11 @@ export interface Stat {
   readOnly: boolean;
   /** False when the entry certainly has no extended attributes (a listing can skip asking for them). */
   hasXattrs?: boolean;
+  /**
+   * True when only a change published on the watch feed can alter this stat: a live entry with no open
+   * handle and no pending create. A frontend may cache such a stat until `watch` reports its path.
+   */
+  settled?: boolean;
 }
 
 /** One entry of a directory listing. */

@@ -127,7 +127,12 @@ export class ArchiveVfs implements Vfs, OriginTagging {
 
   private liveStat(ino: number, node: Inode): Stat {
     const f = this.open_.get(ino);
-    if (!f?.isDirty) return statOf(ino, node, false);
+    if (f === undefined) {
+      const st = statOf(ino, node, false);
+      st.settled = true;
+      return st;
+    }
+    if (!f.isDirty) return statOf(ino, node, false);
     return statOf(ino, withAttrs(node, f.attrs, node.ctime), false, { size: f.size, mtime: f.mtime });
   }
 

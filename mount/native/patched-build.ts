@@ -23,13 +23,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Milliseconds value the patched addon sends for UTIME_OMIT (leave the time alone). */
 export const UTIME_OMIT_MS = 2 ** 62;
 /** Milliseconds value the patched addon sends for UTIME_NOW (set the time to now). */
 export const UTIME_NOW_MS = 2 ** 62 + 2 ** 40;
 
-const PATCH_ID = 'strata-fuse-native-direct-writes-6';
+const PATCH_ID = 'strata-fuse-native-attr-cache-3';
 
 /** Requests in flight (this one included) from which the libfuse thread making one runs as SCHED_BATCH. */
 export const BATCH_IN_FLIGHT = 3;
@@ -45,6 +46,23 @@ const DIRECT_WRITES =
   'static void strata_open_flags (struct fuse_file_info *info) {\n' +
   `  if (strata_direct_writes < 0) { const char *env = getenv("${DIRECT_WRITES_ENV}"); strata_direct_writes = !(env && strcmp(env, "0") == 0); }\n` +
   '  if (info != NULL && strata_direct_writes && (info->flags & O_ACCMODE) == O_WRONLY) info->direct_io = 1;\n' +
+  '}\n';
+
+/** The JavaScript face of attr-cache.c: forget(thread, path) and reset(thread, ttlMs), `thread` being fuse-native's `_thread` buffer. */
+const ATTR_CACHE_NAPI =
+  'NAPI_METHOD(strata_attr_cache_forget) {\n' +
+  '  NAPI_ARGV(2)\n' +
+  '  NAPI_ARGV_BUFFER_CAST(fuse_thread_t *, ft, 0);\n' +
+  '  NAPI_ARGV_UTF8(path, 4097, 1);\n' +
+  '  if (ft->attr_cache != NULL) strata_cache_forget(ft->attr_cache, path);\n' +
+  '  return NULL;\n' +
+  '}\n' +
+  'NAPI_METHOD(strata_attr_cache_reset) {\n' +
+  '  NAPI_ARGV(2)\n' +
+  '  NAPI_ARGV_BUFFER_CAST(fuse_thread_t *, ft, 0);\n' +
+  '  NAPI_ARGV_UINT32(ttl, 1);\n' +
+  '  if (ft->attr_cache != NULL) strata_cache_reset(ft->attr_cache, ttl);\n' +
+  '  return NULL;\n' +
   '}\n';
 
 /** Exact source edits; the build fails loudly when fuse-native's source no longer matches. */
@@ -90,6 +108,28 @@ const EDITS: Array<[from: string, to: string]> = [
     'FUSE_METHOD(create, 2, 1, (const char *path, mode_t mode, struct fuse_file_info *info), {\n',
     'FUSE_METHOD(create, 2, 1, (const char *path, mode_t mode, struct fuse_file_info *info), {\n  strata_open_flags(info);\n',
   ],
+  ['#include <pthread.h>\n', '#include <pthread.h>\n#include "attr-cache.c"\n'],
+  ['  uv_sem_t sem;\n} fuse_thread_t;', '  uv_sem_t sem;\n  struct strata_attr_cache *attr_cache;\n} fuse_thread_t;'],
+  ['  // Internal bookkeeping\n  fuse_thread_t *fuse;\n', '  // Internal bookkeeping\n  fuse_thread_t *fuse;\n  struct strata_attr_cache *strata_cache;\n  uint64_t strata_ticket;\n'],
+  ['  ft->fuse = fuse;\n', '  ft->fuse = fuse;\n  if (ft->attr_cache == NULL) ft->attr_cache = strata_cache_new();\n'],
+  [
+    'FUSE_METHOD(getattr, 1, 1, (const char *path, struct stat *stat), {\n',
+    'FUSE_METHOD(getattr, 1, 1, (const char *path, struct stat *stat), {\n' +
+      '  struct strata_attr_cache *cache = ((fuse_thread_t *) fuse_get_context()->private_data)->attr_cache;\n' +
+      '  if (cache != NULL && strata_cache_get(cache, path, stat, &l->strata_ticket)) return 0;\n' +
+      '  l->strata_cache = cache;\n',
+  ],
+  [
+    '  NAPI_ARGV_BUFFER_CAST(uint32_t*, ints, 2)\n  populate_stat(ints, l->stat);\n})\n\nFUSE_METHOD(fgetattr',
+    '  NAPI_ARGV_BUFFER_CAST(uint32_t*, ints, 2)\n  populate_stat(ints, l->stat);\n' +
+      '  if (res == 0 && l->stat->st_dev == STRATA_CACHEABLE_DEV && l->strata_cache != NULL) strata_cache_put(l->strata_cache, l->path, l->stat, l->strata_ticket);\n' +
+      '  l->stat->st_dev = 0;\n})\n\nFUSE_METHOD(fgetattr',
+  ],
+  ['NAPI_INIT() {\n', ATTR_CACHE_NAPI + 'NAPI_INIT() {\n'],
+  [
+    '  NAPI_EXPORT_FUNCTION(fuse_native_mount)\n',
+    '  NAPI_EXPORT_FUNCTION(fuse_native_mount)\n  NAPI_EXPORT_FUNCTION(strata_attr_cache_forget)\n  NAPI_EXPORT_FUNCTION(strata_attr_cache_reset)\n',
+  ],
   [
     '  uv_async_send(&(l->async));\\\n  uv_sem_wait(&(l->sem));\\\n',
     '  strata_request_starts();\\\n  uv_async_send(&(l->async));\\\n  uv_sem_wait(&(l->sem));\\\n  __atomic_sub_fetch(&strata_in_flight, 1, __ATOMIC_RELAXED);\\\n',
@@ -126,6 +166,7 @@ export function ensurePatchedFuse(): void {
   try {
     cpSync(pkg, work, { recursive: true, filter: (src) => !/\/(prebuilds|build)$/.test(src) });
     const file = join(work, 'fuse-native.c');
+    cpSync(fileURLToPath(new URL('./attr-cache.c', import.meta.url)), join(work, 'attr-cache.c'));
     let source = readFileSync(file, 'utf8');
     for (const [from, to] of EDITS) {
       if (!source.includes(from)) throw new Error(`fuse-native's source changed; cannot apply the fix for '${from.trim()}'`);

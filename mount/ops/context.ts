@@ -11,4 +11,6 @@ export interface OpsContext {
   runner: OpRunner;
   /** For failures nobody waits for (a commit after release). */
   log: Logger;
+  /** Forgets a path in the mount's attribute cache (before an open for writing). */
+  forgetAttrs(path: string): void;
 }

@@ -14,14 +14,32 @@ export function openFlags(flags: number): OpenFlags {
 }
 
 /** The file operations of one mount. */
-export function fileOps({ vfs, handles, runner, log }: OpsContext): Pick<FuseOperations, 'create' | 'open' | 'read' | 'write' | 'truncate' | 'ftruncate' | 'flush' | 'fsync' | 'release'> {
+export function fileOps({ vfs, handles, runner, log, forgetAttrs }: OpsContext): Pick<FuseOperations, 'create' | 'open' | 'read' | 'write' | 'truncate' | 'ftruncate' | 'flush' | 'fsync' | 'release'> {
   const done = (cb: (code: number) => void) => () => cb(0);
   return {
     // The new entry is written with the file's first commit (deferCreate): nothing is acknowledged
     // before the file's fsync or release, which commit it, and the kernel never asks for an inode number.
     create: (path, mode, cb) =>
-      runner.run('create', async () => handles.add(await vfs.open(path, { write: true, create: true, deferCreate: true, mode: mode & 0o7777 })), (fd) => cb(0, fd), cb),
-    open: (path, flags, cb) => runner.run('open', async () => handles.add(await vfs.open(path, openFlags(flags))), (fd) => cb(0, fd), cb),
+      runner.run(
+        'create',
+        async () => {
+          forgetAttrs(path);
+          return handles.add(await vfs.open(path, { write: true, create: true, deferCreate: true, mode: mode & 0o7777 }));
+        },
+        (fd) => cb(0, fd),
+        cb,
+      ),
+    open: (path, flags, cb) =>
+      runner.run(
+        'open',
+        async () => {
+          const how = openFlags(flags);
+          if (how.write) forgetAttrs(path);
+          return handles.add(await vfs.open(path, how));
+        },
+        (fd) => cb(0, fd),
+        cb,
+      ),
     read: (_path, fd, buf, len, pos, cb) =>
       runner.run(
         'read',

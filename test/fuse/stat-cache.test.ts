@@ -1,0 +1,88 @@
+// The mount's own attribute cache (mount/attr-cache.ts) keeps a file's stat for 30 s, past the
+// kernel's 1 s: every change made through another frontend, every write through the mount, and every
+// change another process commits to the archive must still show within the kernel's bound. Each check
+// stats through the mount twice, 1.1 s apart (the second answer comes from the mount's cache), changes
+// the entry, waits out the kernel's 1 s and stats again.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { strataOk } from '../helpers/cli.ts';
+import { webdavClient } from '../helpers/protocol-clients.ts';
+import { freePort, startServe } from '../helpers/serve.ts';
+import { withTmp } from '../helpers/tmp.ts';
+
+const KERNEL_CACHE_MS = 1100;
+
+/** Stats `path` now and again after the kernel's cache expired, so that the mount's cache holds it. */
+async function cached(path: string): Promise<number> {
+  statSync(path);
+  await sleep(KERNEL_CACHE_MS);
+  return statSync(path).size;
+}
+
+test('changes through WebDAV and writes through the mount show past the mount\'s attribute cache', () =>
+  withTmp(async (dir) => {
+    const ar = join(dir, 'ar');
+    const mnt = join(dir, 'mnt');
+    mkdirSync(mnt);
+    strataOk(['init', ar]);
+    const port = await freePort();
+    const serve = await startServe(ar, ['--webdav', `127.0.0.1:${port}`, '--mount', mnt, '--user', 'u:pw'], ['webdav', 'mount'], {}, mnt);
+    try {
+      const dav = webdavClient(port, 'u', 'pw');
+      mkdirSync(join(mnt, 'd'));
+      writeFileSync(join(mnt, 'd', 'f'), 'one');
+      writeFileSync(join(mnt, 'g'), 'two');
+      writeFileSync(join(mnt, 'h'), 'three');
+
+      assert.is(await cached(join(mnt, 'g')), 3);
+      assert.ok((await dav.put('/g', Buffer.from('longer content'))).ok, 'PUT /g');
+      await sleep(KERNEL_CACHE_MS);
+      assert.is(statSync(join(mnt, 'g')).size, 14, 'a PUT through WebDAV changes the size seen through the mount');
+
+      await cached(join(mnt, 'h'));
+      assert.ok((await dav.remove('/h')).ok, 'DELETE /h');
+      await sleep(KERNEL_CACHE_MS);
+      assert.not.ok(existsSync(join(mnt, 'h')), 'a file deleted through WebDAV is gone from the mount');
+
+      assert.is(await cached(join(mnt, 'd', 'f')), 3);
+      assert.ok((await dav.rename('/d', '/e')).ok, 'MOVE /d /e');
+      await sleep(KERNEL_CACHE_MS);
+      assert.not.ok(existsSync(join(mnt, 'd', 'f')), 'a file under a directory moved through WebDAV is gone from its old path');
+      assert.is(statSync(join(mnt, 'e', 'f')).size, 3);
+      assert.ok((await dav.mkdir('/d')).ok, 'MKCOL /d');
+      await sleep(KERNEL_CACHE_MS);
+      assert.not.ok(existsSync(join(mnt, 'd', 'f')), 'a new directory under the moved one\'s name is empty through the mount');
+
+      assert.is(await cached(join(mnt, 'e', 'f')), 3);
+      appendFileSync(join(mnt, 'e', 'f'), ' and more');
+      assert.is(statSync(join(mnt, 'e', 'f')).size, 12, 'an append through the mount shows at once');
+    } finally {
+      await serve.stop();
+    }
+  }));
+
+test('a change another process commits (strata import into the served archive) shows through the mount', () =>
+  withTmp(async (dir) => {
+    const ar = join(dir, 'ar');
+    const mnt = join(dir, 'mnt');
+    const src = join(dir, 'src');
+    mkdirSync(mnt);
+    mkdirSync(src);
+    strataOk(['init', ar]);
+    const serve = await startServe(ar, ['--mount', mnt], ['mount'], {}, mnt);
+    try {
+      writeFileSync(join(mnt, 'g'), 'two');
+      assert.is(await cached(join(mnt, 'g')), 3);
+      writeFileSync(join(src, 'g'), 'imported, longer');
+      strataOk(['import', ar, src, '--no-snapshot']);
+      await sleep(KERNEL_CACHE_MS);
+      assert.is(statSync(join(mnt, 'g')).size, 16, 'the imported file\'s size');
+    } finally {
+      await serve.stop();
+    }
+  }));
+
+test.run();
