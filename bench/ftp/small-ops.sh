@@ -2,7 +2,8 @@
 # small-ops.sh — per-command cost of small-file uploads over FTP, on a fresh strata serve and, side by
 # side in the same run, on `rclone serve ftp` over an empty directory (rclone-with-ftp.sh): N files
 # (1–16 KiB of random bytes, 10 per directory) sent as lftp mirror -R does (MKD per directory, then
-# PASV+STOR and MFMT per file), with Python's ftplib. rclone has no MFMT (it answers 500), so that
+# PASV+STOR and MFMT per file), with Python's ftplib, then read back as lftp mirror does (TYPE I,
+# PASV+RETR per file; ftplib sends TYPE I before each), then N lone PASV commands. rclone has no MFMT (it answers 500), so that
 # column is n/a there. Prints median latency per command, with ratios (strata over rclone), and, with
 # --strace, the fsync-family calls of each server per file.
 #   bash bench/ftp/small-ops.sh [--files N] [--strace] [--same-content]
@@ -61,7 +62,7 @@ sport, rport, n, same = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sy
 def run(port):
     f = ftplib.FTP(); f.connect("127.0.0.1", port); f.login("u", "p"); f.mkd("/t")
     rnd = random.Random(1)
-    ops = {"MKD": [], "PASV+STOR": [], "MFMT": []}
+    ops = {"MKD": [], "PASV+STOR": [], "MFMT": [], "PASV+RETR": [], "PASV": []}
     mfmt = True
     def timed(k, fn):
         a = time.perf_counter(); fn(); ops[k].append((time.perf_counter() - a) * 1000)
@@ -75,6 +76,10 @@ def run(port):
             except ftplib.error_perm as e:
                 if not str(e).startswith("500"): raise
                 mfmt = False
+    for i in range(n):
+        timed("PASV+RETR", lambda: f.retrbinary(f"RETR /t/d{i // 10}/f{i}", lambda b: None))
+    for i in range(n):
+        timed("PASV", lambda: f.sendcmd("PASV"))
     f.quit()
     return {k: statistics.median(v) if v else None for k, v in ops.items()}
 s, r = run(sport), run(rport)
@@ -83,7 +88,7 @@ ratio = lambda a, b: "n/a" if a is None or b is None else f"{a / b:.2f}x"
 print(f"{n} files of {'4000 identical' if same else '1-16 KiB random'} bytes; median per command (ratio: strata's time over rclone's)")
 print("| command | strata | rclone serve ftp | strata/rclone |")
 print("|---|---:|---:|---:|")
-for k in ("PASV+STOR", "MFMT", "MKD"):
+for k in ("PASV+STOR", "MFMT", "MKD", "PASV+RETR", "PASV"):
     print(f"| {k} | {cell(s[k])} | {cell(r[k])} | {ratio(s[k], r[k])} |")
 PY
 stop_servers
