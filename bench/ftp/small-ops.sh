@@ -3,19 +3,21 @@
 # side in the same run, on `rclone serve ftp` over an empty directory (rclone-with-ftp.sh): N files
 # (1–16 KiB of random bytes, 10 per directory) sent as lftp mirror -R does (MKD per directory, then
 # PASV+STOR and MFMT per file), with Python's ftplib, then read back as lftp mirror does (TYPE I,
-# PASV+RETR per file; ftplib sends TYPE I before each), then N lone PASV commands. rclone has no MFMT (it answers 500), so that
+# PASV+RETR per file; ftplib sends TYPE I before each) --read-passes times (default 3: the later
+# passes show a server whose code the JIT has optimised), then N lone PASV commands. rclone has no MFMT (it answers 500), so that
 # column is n/a there. Prints median latency per command, with ratios (strata over rclone), and, with
 # --strace, the fsync-family calls of each server per file.
-#   bash bench/ftp/small-ops.sh [--files N] [--strace] [--same-content]
+#   bash bench/ftp/small-ops.sh [--files N] [--strace] [--same-content] [--read-passes N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib/rounds.sh
-FILES=500 STRACE=0 SAME=0
+FILES=500 STRACE=0 SAME=0 PASSES=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) FILES=$2; shift 2 ;;
     --strace) STRACE=1; shift ;;
     --same-content) SAME=1; shift ;;
+    --read-passes) PASSES=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -56,13 +58,14 @@ for p in $SPORT $RPORT; do
   for _ in $(seq 100); do listening "$p" && break; sleep 0.1; done
   listening "$p" || { echo "nothing listens on $p" >&2; cat "$W"/*.log >&2; exit 1; }
 done
-/usr/bin/python3 - "$SPORT" "$RPORT" "$FILES" "$SAME" <<'PY'
+/usr/bin/python3 - "$SPORT" "$RPORT" "$FILES" "$SAME" "$PASSES" <<'PY'
 import ftplib, io, random, statistics, sys, time
-sport, rport, n, same = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
+sport, rport, n, same, passes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1", int(sys.argv[5])
 def run(port):
     f = ftplib.FTP(); f.connect("127.0.0.1", port); f.login("u", "p"); f.mkd("/t")
     rnd = random.Random(1)
-    ops = {"MKD": [], "PASV+STOR": [], "MFMT": [], "PASV+RETR": [], "PASV": []}
+    ops = {"MKD": [], "PASV+STOR": [], "MFMT": [], "PASV": []}
+    ops.update({f"PASV+RETR, pass {k + 1}": [] for k in range(passes)})
     mfmt = True
     def timed(k, fn):
         a = time.perf_counter(); fn(); ops[k].append((time.perf_counter() - a) * 1000)
@@ -76,8 +79,9 @@ def run(port):
             except ftplib.error_perm as e:
                 if not str(e).startswith("500"): raise
                 mfmt = False
-    for i in range(n):
-        timed("PASV+RETR", lambda: f.retrbinary(f"RETR /t/d{i // 10}/f{i}", lambda b: None))
+    for k in range(passes):
+        for i in range(n):
+            timed(f"PASV+RETR, pass {k + 1}", lambda: f.retrbinary(f"RETR /t/d{i // 10}/f{i}", lambda b: None))
     for i in range(n):
         timed("PASV", lambda: f.sendcmd("PASV"))
     f.quit()
@@ -88,7 +92,7 @@ ratio = lambda a, b: "n/a" if a is None or b is None else f"{a / b:.2f}x"
 print(f"{n} files of {'4000 identical' if same else '1-16 KiB random'} bytes; median per command (ratio: strata's time over rclone's)")
 print("| command | strata | rclone serve ftp | strata/rclone |")
 print("|---|---:|---:|---:|")
-for k in ("PASV+STOR", "MFMT", "MKD", "PASV+RETR", "PASV"):
+for k in ("PASV+STOR", "MFMT", "MKD", *(f"PASV+RETR, pass {k + 1}" for k in range(passes)), "PASV"):
     print(f"| {k} | {cell(s[k])} | {cell(r[k])} | {ratio(s[k], r[k])} |")
 PY
 stop_servers
