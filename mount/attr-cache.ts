@@ -75,10 +75,18 @@ export function startAttrCache(fuse: FuseMount, vfs: Vfs, ttlMs: number, watchOt
     },
   };
   const unwatch = vfs.watch((change) => forgetChange(cache, change));
-  const unwatchOthers = watchOthers((pids) => {
-    if (stopped) return;
-    alone = pids.length === 0;
-    binding.strata_attr_cache_reset(thread, alone ? ttl : 0);
-  });
+  let unwatchOthers: () => void;
+  try {
+    unwatchOthers = watchOthers((pids) => {
+      if (stopped) return;
+      alone = pids.length === 0;
+      binding.strata_attr_cache_reset(thread, alone ? ttl : 0);
+    });
+  } catch {
+    // No inotify watch to be had (the watch limit reached): without it the cache could not go off in
+    // time for another process, so it stays off.
+    unwatch();
+    return OFF;
+  }
   return cache;
 }
