@@ -36,7 +36,11 @@ export const configSchema = z.object({
     allow_ntlmv1: z.boolean().default(false),
     oplock_break_timeout_ms: z.number().int().min(100).max(600_000).default(35_000),
   }).strict().optional(),
-  mount: z.object({ path: z.string().min(1) }).strict().optional(),
+  mount: z.object({
+    path: z.string().min(1),
+    cache_seconds: z.number().min(0).max(1).default(1),
+    stat_cache_seconds: z.number().min(0).max(3600).default(30),
+  }).strict().optional(),
   metrics: z.object({ listen }).strict().optional(),
   snapshots: z.object({ every: duration.optional() }).strict().optional(),
   anonymous: z.object({ enabled: z.boolean().default(false), home: z.string().default('/') }).strict().optional(),
