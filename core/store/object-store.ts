@@ -54,6 +54,8 @@ export class ObjectStore {
   private pending = new Map<string, { id: Buffer; loc: BlobLocation }>();
   private readonly commitQueue: CommitRequest[] = [];
   private committing = false;
+  /** Wakes the commit loop while it waits on a round with nothing queued (see drainCommits). */
+  private wakeCommits: (() => void) | null = null;
   /** Batches whose index entries are being committed: still found by locate(), so nothing is stored twice meanwhile. */
   private readonly committingBatches = new Set<Map<string, { id: Buffer; loc: BlobLocation }>>();
   /** Blobs prune is about to delete: puts store them again instead of deduplicating against them. */
@@ -284,14 +286,15 @@ export class ObjectStore {
     return new Promise((resolve, reject) => {
       this.commitQueue.push({ mutate, seal, resolve, reject });
       if (!this.committing) void this.drainCommits();
+      else this.wakeCommits?.();
     });
   }
 
   /**
    * Group commit, in two overlapping stages: every commit requested while a round syncs the packs
    * waits for the next round; a round's LMDB transactions are issued once its pack sync is done, and
-   * the next round's pack sync starts while they commit. lmdb-js commits transactions in the order
-   * they are issued, each callback's outcome (and failure) its own. Every index transaction also
+   * the next round's pack sync starts while they commit, as soon as a commit is requested. lmdb-js
+   * commits transactions in the order they are issued, each callback's outcome (and failure) its own. Every index transaction also
    * re-writes the entries of earlier rounds not yet known committed, so a later round that commits
    * never refers to blobs whose entries a failed earlier round lost.
    */
@@ -314,8 +317,12 @@ export class ObjectStore {
       const round = this.commitRound(group, batch, packs);
       rounds.add(round);
       void round.then(() => rounds.delete(round));
-      // With nothing else waiting, let this round finish before the loop looks again.
-      if (this.commitQueue.length === 0) await round;
+      // With nothing else waiting, let this round finish before the loop looks again, unless a commit
+      // arrives first: its pack sync then overlaps this round's transaction instead of waiting for it.
+      if (this.commitQueue.length === 0) {
+        await Promise.race([round, new Promise<void>((wake) => (this.wakeCommits = wake))]);
+        this.wakeCommits = null;
+      }
     }
     await Promise.all(rounds);
     this.committing = false;
