@@ -5,9 +5,10 @@
 // the entry, waits out the kernel's 1 s and stats again.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RawFtp } from '../ftp/raw.ts';
 import { strataOk } from '../helpers/cli.ts';
 import { webdavClient } from '../helpers/protocol-clients.ts';
 import { freePort, startServe } from '../helpers/serve.ts';
@@ -60,6 +61,38 @@ test('changes through WebDAV and writes through the mount show past the mount\'s
       appendFileSync(join(mnt, 'e', 'f'), ' and more');
       assert.is(statSync(join(mnt, 'e', 'f')).size, 12, 'an append through the mount shows at once');
     } finally {
+      await serve.stop();
+    }
+  }));
+
+test('a chmod through the mount shows at once, also on a file an FTP upload holds open', () =>
+  withTmp(async (dir) => {
+    const ar = join(dir, 'ar');
+    const mnt = join(dir, 'mnt');
+    mkdirSync(mnt);
+    strataOk(['init', ar]);
+    const port = await freePort();
+    const serve = await startServe(ar, ['--ftp', `127.0.0.1:${port}`, '--mount', mnt, '--user', 'u:p'], ['ftp', 'mount'], {}, mnt);
+    const ftp = await RawFtp.open(port);
+    try {
+      writeFileSync(join(mnt, 'g'), 'two');
+      assert.is(await cached(join(mnt, 'g')), 3);
+      await ftp.login();
+      const data = await ftp.passive();
+      const started = await ftp.cmd('APPE g');
+      assert.is(started.code, 150, started.text);
+      data.write(' and some');
+      await sleep(200); // the appended bytes reach the open file: a chmod now rides with its commit (published at once)
+      chmodSync(join(mnt, 'g'), 0o600);
+      assert.is(statSync(join(mnt, 'g')).mode & 0o777, 0o600, 'the new mode, while the upload holds the file open');
+      data.end();
+      assert.is((await ftp.reply()).code, 226);
+      await sleep(KERNEL_CACHE_MS);
+      const after = statSync(join(mnt, 'g'));
+      assert.is(after.mode & 0o777, 0o600);
+      assert.is(after.size, 12);
+    } finally {
+      ftp.close();
       await serve.stop();
     }
   }));
