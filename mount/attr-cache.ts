@@ -57,8 +57,9 @@ export type OtherProcessesWatch = (onChange: (pids: number[]) => void) => () => 
  */
 export function startAttrCache(fuse: FuseMount, vfs: Vfs, ttlMs: number, watchOthers?: OtherProcessesWatch): AttrCache {
   const thread = (fuse as unknown as { _thread?: Buffer })._thread;
-  const binding = ttlMs > 0 && thread && watchOthers ? loadBinding() : null;
-  if (!binding || !thread || !watchOthers) return OFF;
+  if (ttlMs <= 0 || !thread || !watchOthers) return OFF;
+  const binding = loadBinding();
+  if (!binding) return OFF;
   const ttl = Math.max(1, Math.round(ttlMs));
   let stopped = false;
   let alone = false;

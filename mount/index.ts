@@ -43,7 +43,8 @@ export interface Mounted {
 // reused) while the Vfs still reads it, as fuse-native's timeout would do to a write held by backpressure.
 const LONG_OPS = ['write', 'flush', 'fsync', 'release', 'truncate', 'ftruncate', 'mkdir', 'rmdir'];
 const LONG_TIMEOUT_MS = 10 * 60_000;
-const DEFAULT_STAT_CACHE_SECONDS = 30;
+/** MountOptions.statCacheSeconds when not given. */
+export const DEFAULT_STAT_CACHE_SECONDS = 30;
 
 /** The fuse-native options strata mounts with. */
 export function fuseOptions(opts: MountOptions): FuseNativeOptions {

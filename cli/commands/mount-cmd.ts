@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { Archive } from '../../core/archive.ts';
 import { createVfs } from '../../core/vfs/vfs.ts';
-import { mountVfs } from '../../mount/index.ts';
+import { DEFAULT_STAT_CACHE_SECONDS, mountVfs } from '../../mount/index.ts';
 import { cliPassword } from '../password.ts';
 
 /** Options of `strata mount`. */
@@ -59,7 +59,7 @@ export function register(program: Command): void {
     .option('--password-file <file>', 'read the archive password from a file')
     .option('--allow-other', 'let other users use the mount (needs user_allow_other in /etc/fuse.conf unless root)')
     .option('--cache-seconds <s>', 'how long the kernel may cache attributes and names, 0-1', (v) => Number(v), 1)
-    .option('--stat-cache-seconds <s>', "how long the mount keeps a closed file's attributes (changes through this process drop them at once; while another process has the archive open it keeps none); 0: off", (v) => Number(v), 30)
+    .option('--stat-cache-seconds <s>', "how long the mount keeps a closed file's attributes (changes through this process drop them at once; while another process has the archive open it keeps none); 0: off", (v) => Number(v), DEFAULT_STAT_CACHE_SECONDS)
     .option('--debug', 'print libfuse debug output')
     .action(async (dir: string, mountpoint: string, flags: MountFlags) => {
       await runMount(dir, mountpoint, flags);

@@ -72,7 +72,7 @@ function frontendOptions(flags: ServeFlags, cfg: StrataConfig): Record<string, R
   const smb = flags.smb ?? cfg.smb?.listen;
   if (smb) out.smb = { listen: parseListen(smb), shareName: cfg.smb?.share ?? 'share', signingRequired: cfg.smb?.signing_required ?? true, encryptData: cfg.smb?.encrypt ?? false, allowNtlmV1: cfg.smb?.allow_ntlmv1 ?? false, oplockBreakTimeoutMs: cfg.smb?.oplock_break_timeout_ms ?? 35_000 };
   const mount = flags.mount ?? cfg.mount?.path;
-  if (mount) out.mount = { mountpoint: mount, cacheSeconds: cfg.mount?.cache_seconds ?? 1, statCacheSeconds: cfg.mount?.stat_cache_seconds ?? 30 };
+  if (mount) out.mount = { mountpoint: mount, cacheSeconds: cfg.mount?.cache_seconds, statCacheSeconds: cfg.mount?.stat_cache_seconds };
   return out;
 }
 

@@ -294,9 +294,9 @@ export class ObjectStore {
    * Group commit, in two overlapping stages: every commit requested while a round syncs the packs
    * waits for the next round; a round's LMDB transactions are issued once its pack sync is done, and
    * the next round's pack sync starts while they commit, as soon as a commit is requested. lmdb-js
-   * commits transactions in the order they are issued, each callback's outcome (and failure) its own. Every index transaction also
-   * re-writes the entries of earlier rounds not yet known committed, so a later round that commits
-   * never refers to blobs whose entries a failed earlier round lost.
+   * commits transactions in the order they are issued, each callback's outcome (and failure) its own.
+   * Every index transaction also re-writes the entries of earlier rounds not yet known committed, so
+   * a later round that commits never refers to blobs whose entries a failed earlier round lost.
    */
   private async drainCommits(): Promise<void> {
     this.committing = true;
