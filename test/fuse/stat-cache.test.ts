@@ -16,6 +16,27 @@ import { withTmp } from '../helpers/tmp.ts';
 
 const KERNEL_CACHE_MS = 1100;
 
+/**
+ * Runs `fn` against a new archive served with a mount at `mnt` and, when `frontend` is given, that
+ * frontend on a free port with user u:p; stops the server whatever happens.
+ */
+async function withServedMount(frontend: 'webdav' | 'ftp' | null, fn: (s: { ar: string; mnt: string; dir: string; port: number }) => Promise<void>): Promise<void> {
+  await withTmp(async (dir) => {
+    const ar = join(dir, 'ar');
+    const mnt = join(dir, 'mnt');
+    mkdirSync(mnt);
+    strataOk(['init', ar]);
+    const port = await freePort();
+    const args = frontend ? [`--${frontend}`, `127.0.0.1:${port}`, '--user', 'u:p'] : [];
+    const serve = await startServe(ar, [...args, '--mount', mnt], frontend ? [frontend, 'mount'] : ['mount'], {}, mnt);
+    try {
+      await fn({ ar, mnt, dir, port });
+    } finally {
+      await serve.stop();
+    }
+  });
+}
+
 /** Stats `path` now and again after the kernel's cache expired, so that the mount's cache holds it. */
 async function cached(path: string): Promise<number> {
   statSync(path);
@@ -24,55 +45,39 @@ async function cached(path: string): Promise<number> {
 }
 
 test('changes through WebDAV and writes through the mount show past the mount\'s attribute cache', () =>
-  withTmp(async (dir) => {
-    const ar = join(dir, 'ar');
-    const mnt = join(dir, 'mnt');
-    mkdirSync(mnt);
-    strataOk(['init', ar]);
-    const port = await freePort();
-    const serve = await startServe(ar, ['--webdav', `127.0.0.1:${port}`, '--mount', mnt, '--user', 'u:pw'], ['webdav', 'mount'], {}, mnt);
-    try {
-      const dav = webdavClient(port, 'u', 'pw');
-      mkdirSync(join(mnt, 'd'));
-      writeFileSync(join(mnt, 'd', 'f'), 'one');
-      writeFileSync(join(mnt, 'g'), 'two');
-      writeFileSync(join(mnt, 'h'), 'three');
+  withServedMount('webdav', async ({ mnt, port }) => {
+    const dav = webdavClient(port, 'u', 'p');
+    mkdirSync(join(mnt, 'd'));
+    writeFileSync(join(mnt, 'd', 'f'), 'one');
+    writeFileSync(join(mnt, 'g'), 'two');
+    writeFileSync(join(mnt, 'h'), 'three');
 
-      assert.is(await cached(join(mnt, 'g')), 3);
-      assert.ok((await dav.put('/g', Buffer.from('longer content'))).ok, 'PUT /g');
-      await sleep(KERNEL_CACHE_MS);
-      assert.is(statSync(join(mnt, 'g')).size, 14, 'a PUT through WebDAV changes the size seen through the mount');
+    assert.is(await cached(join(mnt, 'g')), 3);
+    assert.ok((await dav.put('/g', Buffer.from('longer content'))).ok, 'PUT /g');
+    await sleep(KERNEL_CACHE_MS);
+    assert.is(statSync(join(mnt, 'g')).size, 14, 'a PUT through WebDAV changes the size seen through the mount');
 
-      await cached(join(mnt, 'h'));
-      assert.ok((await dav.remove('/h')).ok, 'DELETE /h');
-      await sleep(KERNEL_CACHE_MS);
-      assert.not.ok(existsSync(join(mnt, 'h')), 'a file deleted through WebDAV is gone from the mount');
+    await cached(join(mnt, 'h'));
+    assert.ok((await dav.remove('/h')).ok, 'DELETE /h');
+    await sleep(KERNEL_CACHE_MS);
+    assert.not.ok(existsSync(join(mnt, 'h')), 'a file deleted through WebDAV is gone from the mount');
 
-      assert.is(await cached(join(mnt, 'd', 'f')), 3);
-      assert.ok((await dav.rename('/d', '/e')).ok, 'MOVE /d /e');
-      await sleep(KERNEL_CACHE_MS);
-      assert.not.ok(existsSync(join(mnt, 'd', 'f')), 'a file under a directory moved through WebDAV is gone from its old path');
-      assert.is(statSync(join(mnt, 'e', 'f')).size, 3);
-      assert.ok((await dav.mkdir('/d')).ok, 'MKCOL /d');
-      await sleep(KERNEL_CACHE_MS);
-      assert.not.ok(existsSync(join(mnt, 'd', 'f')), 'a new directory under the moved one\'s name is empty through the mount');
+    assert.is(await cached(join(mnt, 'd', 'f')), 3);
+    assert.ok((await dav.rename('/d', '/e')).ok, 'MOVE /d /e');
+    await sleep(KERNEL_CACHE_MS);
+    assert.not.ok(existsSync(join(mnt, 'd', 'f')), 'a file under a directory moved through WebDAV is gone from its old path');
+    assert.is(statSync(join(mnt, 'e', 'f')).size, 3);
+    assert.ok((await dav.mkdir('/d')).ok, 'MKCOL /d');
+    await sleep(KERNEL_CACHE_MS);
+    assert.not.ok(existsSync(join(mnt, 'd', 'f')), 'a new directory under the moved one\'s name is empty through the mount');
 
-      assert.is(await cached(join(mnt, 'e', 'f')), 3);
-      appendFileSync(join(mnt, 'e', 'f'), ' and more');
-      assert.is(statSync(join(mnt, 'e', 'f')).size, 12, 'an append through the mount shows at once');
-    } finally {
-      await serve.stop();
-    }
+    assert.is(await cached(join(mnt, 'e', 'f')), 3);
+    appendFileSync(join(mnt, 'e', 'f'), ' and more');
+    assert.is(statSync(join(mnt, 'e', 'f')).size, 12, 'an append through the mount shows at once');
   }));
 
 test('a chmod through the mount shows at once, also on a file an FTP upload holds open', () =>
-  withTmp(async (dir) => {
-    const ar = join(dir, 'ar');
-    const mnt = join(dir, 'mnt');
-    mkdirSync(mnt);
-    strataOk(['init', ar]);
-    const port = await freePort();
-    const serve = await startServe(ar, ['--ftp', `127.0.0.1:${port}`, '--mount', mnt, '--user', 'u:p'], ['ftp', 'mount'], {}, mnt);
+  withServedMount('ftp', async ({ mnt, port }) => {
     const ftp = await RawFtp.open(port);
     try {
       writeFileSync(join(mnt, 'g'), 'two');
@@ -93,29 +98,19 @@ test('a chmod through the mount shows at once, also on a file an FTP upload hold
       assert.is(after.size, 12);
     } finally {
       ftp.close();
-      await serve.stop();
     }
   }));
 
 test('a change another process commits (strata import into the served archive) shows through the mount', () =>
-  withTmp(async (dir) => {
-    const ar = join(dir, 'ar');
-    const mnt = join(dir, 'mnt');
+  withServedMount(null, async ({ ar, mnt, dir }) => {
     const src = join(dir, 'src');
-    mkdirSync(mnt);
     mkdirSync(src);
-    strataOk(['init', ar]);
-    const serve = await startServe(ar, ['--mount', mnt], ['mount'], {}, mnt);
-    try {
-      writeFileSync(join(mnt, 'g'), 'two');
-      assert.is(await cached(join(mnt, 'g')), 3);
-      writeFileSync(join(src, 'g'), 'imported, longer');
-      strataOk(['import', ar, src, '--no-snapshot']);
-      await sleep(KERNEL_CACHE_MS);
-      assert.is(statSync(join(mnt, 'g')).size, 16, 'the imported file\'s size');
-    } finally {
-      await serve.stop();
-    }
+    writeFileSync(join(mnt, 'g'), 'two');
+    assert.is(await cached(join(mnt, 'g')), 3);
+    writeFileSync(join(src, 'g'), 'imported, longer');
+    strataOk(['import', ar, src, '--no-snapshot']);
+    await sleep(KERNEL_CACHE_MS);
+    assert.is(statSync(join(mnt, 'g')).size, 16, 'the imported file\'s size');
   }));
 
 test.run();
