@@ -58,7 +58,6 @@ for i in range(n):
 PY
 }
 
-wait_port() { for _ in $(seq 1 100); do listening "$1" && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 secs() { date +%s.%N; }
 elapsed() { echo "$(secs) - $1" | bc; }
 
@@ -88,7 +87,7 @@ bash "$PEERS/vsftpd.sh" "$WORK/srv-vsftpd" 2132 ftpbench benchpw >"$WORK/logs/vs
 PIDS+=($!)
 "$RCLONE" serve ftp "$WORK/srv-rclone" --addr 127.0.0.1:2133 --user u --pass p --passive-port 40200-40300 >"$WORK/logs/rclone.log" 2>&1 &
 PIDS+=($!)
-for p in 2131 2132 2133; do wait_port $p; done
+for p in 2131 2132 2133; do wait_port $p 100; done
 SERVERS=(strata rclone vsftpd)
 TESTS="up down mup mdown"   # seconds
 each_round make_data run_one "$TESTS" "${SERVERS[@]}"

@@ -4,8 +4,8 @@
 # (1–16 KiB of random bytes, 10 per directory) sent as lftp mirror -R does (MKD per directory, then
 # PASV+STOR and MFMT per file), with Python's ftplib, then read back as lftp mirror does (TYPE I,
 # PASV+RETR per file; ftplib sends TYPE I before each) --read-passes times (default 3: the later
-# passes show a server whose code the JIT has optimised), then N lone PASV commands. rclone has no MFMT (it answers 500), so that
-# column is n/a there. Prints median latency per command, with ratios (strata over rclone), and, with
+# passes show a server whose code the JIT has optimised), then N lone PASV commands. rclone has no
+# MFMT (it answers 500), so that column is n/a there. Prints median latency per command, with ratios (strata over rclone), and, with
 # --strace, the fsync-family calls of each server per file.
 #   bash bench/ftp/small-ops.sh [--files N] [--strace] [--same-content] [--read-passes N]
 set -euo pipefail
@@ -55,8 +55,7 @@ SPORT=$(free_port) RPORT=$(free_port)
 traced strata node bin/strata.js serve "$W/ar" --ftp "127.0.0.1:$SPORT" --user u:p
 traced rclone "$RCLONE" serve ftp "$W/rclone" --addr "127.0.0.1:$RPORT" --user u --pass p
 for p in $SPORT $RPORT; do
-  for _ in $(seq 100); do listening "$p" && break; sleep 0.1; done
-  listening "$p" || { echo "nothing listens on $p" >&2; cat "$W"/*.log >&2; exit 1; }
+  wait_port "$p" 100 || { cat "$W"/*.log >&2; exit 1; }
 done
 /usr/bin/python3 - "$SPORT" "$RPORT" "$FILES" "$SAME" "$PASSES" <<'PY'
 import ftplib, io, random, statistics, sys, time

@@ -46,6 +46,15 @@ each_round() {
 # listening PORT: true when something accepts connections on 127.0.0.1:PORT
 listening() { (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
 
+# wait_port PORT [TRIES]: waits up to TRIES × 0.1 s (default 200) for something to listen on PORT;
+# fails, saying so, when nothing does
+wait_port() {
+  local _
+  for _ in $(seq "${2:-200}"); do listening "$1" && return 0; sleep 0.1; done
+  echo "nothing listens on 127.0.0.1:$1" >&2
+  return 1
+}
+
 # free_port: a TCP port free on 127.0.0.1 just now
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 

@@ -63,7 +63,6 @@ PY
   { echo "mkdir big$1"; for i in $(seq 1 "$LIST"); do echo "mkdir big$1\\e$i"; done; } >"$WORK/mkdirs.cmd"
 }
 
-wait_port() { for _ in $(seq 1 200); do listening "$1" && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 secs() { date +%s.%N; }
 elapsed() { echo "$(secs) - $1" | bc; }
 

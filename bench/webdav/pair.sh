@@ -20,8 +20,7 @@ start_pair() {
   PIDS+=($RPID)
   local p
   for p in $SPORT $RPORT; do
-    for _ in $(seq 200); do listening "$p" && break; sleep 0.1; done
-    listening "$p" || { echo "nothing listens on $p" >&2; cat "$WORK"/*.log >&2; exit 1; }
+    wait_port "$p" || { cat "$WORK"/*.log >&2; exit 1; }
   done
   SRV=$(pgrep -P "$spid" -x node || echo "$spid")
 }
