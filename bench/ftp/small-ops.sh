@@ -6,7 +6,9 @@
 # PASV+RETR per file; ftplib sends TYPE I before each) --read-passes times (default 3: the later
 # passes show a server whose code the JIT has optimised), then N lone PASV commands. rclone has no
 # MFMT (it answers 500), so that column is n/a there. Prints median latency per command, with ratios (strata over rclone), and, with
-# --strace, the fsync-family calls of each server per file.
+# --strace, the fsync-family calls of each server per file. Last, with no server running, the floor of a
+# durable small upload on the same filesystem (durable-floor.mjs: a pack fdatasync, then an LMDB commit),
+# which strata pays before each 226 and rclone, which makes no fsync, does not.
 #   bash bench/ftp/small-ops.sh [--files N] [--strace] [--same-content] [--read-passes N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -95,6 +97,9 @@ for k in ("PASV+STOR", "MFMT", "MKD", *(f"PASV+RETR, pass {k + 1}" for k in rang
     print(f"| {k} | {cell(s[k])} | {cell(r[k])} | {ratio(s[k], r[k])} |")
 PY
 stop_servers
+FLOOR=$(node bench/ftp/durable-floor.mjs "$W" "$FILES")
+floor() { awk -v k="$1" '$1 == k { print $2 }' <<<"$FLOOR"; }
+echo "| durable floor, no FTP: pack fdatasync $(floor pack) ms, then LMDB commit $(floor index) ms | $(floor both) ms | none | n/a |"
 if [ $STRACE = 1 ]; then
   for name in strata rclone; do
     calls=$(awk '$NF ~ /^(fsync|fdatasync|msync|sync_file_range)$/ { n += $4 } END { print n + 0 }' "$W/$name.strace")
