@@ -1,6 +1,6 @@
 // VFS benchmark: strata's Vfs side by side with the same operations on the local disk.
 //
-//   node --import tsx bench/vfs/run.ts [--size-mb 1024] [--files 100000] [--workdir DIR] [--quick]
+//   node --import tsx bench/vfs/run.ts [--size-mb 1024] [--files 100000] [--small-bytes 100] [--workdir DIR] [--quick]
 //
 // --quick is a CI smoke run (32 MiB, 2,000 files); explicit --size-mb/--files still win.
 // Everything is created under one fresh directory (in --workdir, default the OS temp dir) that
@@ -15,7 +15,7 @@
 //   2  sequential read of that file in 1 MiB pieces (page cache warm for both sides)
 //   3  4 KiB overwrite at the middle of the file: time and stored bytes added (archiveStats delta)
 //   4  snapshot time for --files small files: all new, 10 changed, all changed
-//   5  create / stat / unlink ops/s on --files small files, concurrency 1 and 16
+//   5  create / stat / unlink ops/s on --files small files of --small-bytes each, concurrency 1 and 16
 // Rows 1-3 use an unencrypted archive, rows 1-2 are repeated on an encrypted one.
 // File content is AES-128-CTR keystream (incompressible, every MiB unique: nothing dedups).
 import { createCipheriv, randomBytes } from 'node:crypto';
@@ -43,6 +43,8 @@ type VfsT = ArchiveVfs;
 interface Args {
   sizeMb: number;
   files: number;
+  /** Bytes of each small file (row 5 and the snapshot rows). */
+  smallBytes: number;
   workdir: string;
   quick: boolean;
 }
@@ -52,6 +54,7 @@ function parseArgs(argv: string[]): Args {
   let files: number | undefined;
   let workdir = os.tmpdir();
   let quick = false;
+  let smallBytes = 100;
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got ${v}`);
@@ -61,15 +64,16 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i]!;
     if (a === '--size-mb') sizeMb = num(a, argv[++i]);
     else if (a === '--files') files = num(a, argv[++i]);
+    else if (a === '--small-bytes') smallBytes = Math.max(num(a, argv[++i]), 40);
     else if (a === '--workdir') workdir = argv[++i] ?? '';
     else if (a === '--quick') quick = true;
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node --import tsx bench/vfs/run.ts [--size-mb 1024] [--files 100000] [--workdir DIR] [--quick]\n');
+      process.stdout.write('usage: node --import tsx bench/vfs/run.ts [--size-mb 1024] [--files 100000] [--small-bytes 100] [--workdir DIR] [--quick]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!workdir) throw new Error('--workdir needs a directory');
-  return { sizeMb: sizeMb ?? (quick ? 32 : 1024), files: files ?? (quick ? 2000 : 100_000), workdir: resolve(workdir), quick };
+  return { sizeMb: sizeMb ?? (quick ? 32 : 1024), files: files ?? (quick ? 2000 : 100_000), smallBytes, workdir: resolve(workdir), quick };
 }
 
 // ---------------------------------------------------------------- temp dirs and cleanup
@@ -163,10 +167,13 @@ async function* pieces(seed: Buffer, count: number): AsyncGenerator<Buffer> {
   for (let k = 0; k < count; k++) yield piece(seed, k);
 }
 
-/** Content of small file `i` in generation `gen`: ~100 bytes, unique per file and generation. */
+/** Bytes of each small file (--small-bytes). */
+let smallBytes = 100;
+
+/** Content of small file `i` in generation `gen`: `smallBytes` bytes, unique per file and generation. */
 function smallContent(i: number, gen: number): Buffer {
   const head = `file ${i} generation ${gen} `;
-  return Buffer.concat([Buffer.from(head), randomBytes(100 - head.length)]);
+  return Buffer.concat([Buffer.from(head), randomBytes(smallBytes - head.length)]);
 }
 
 // ---------------------------------------------------------------- report
@@ -506,7 +513,7 @@ async function smallFiles(root: string, files: number): Promise<void> {
     for (const c of [1, 16]) {
       for (const what of ['create', 'stat', 'unlink'] as const) {
         const [v, l] = phases[`${what}/${c}`]!;
-        const op = what === 'create' ? 'Create: writeFile of 100 bytes' : what === 'stat' ? 'Stat' : 'Unlink';
+        const op = what === 'create' ? `Create: writeFile of ${smallBytes.toLocaleString('en')} bytes` : what === 'stat' ? 'Stat' : 'Unlink';
         rowRate('5', `${op}, ${files.toLocaleString('en')} files in ${dirs} dirs, concurrency ${c}`, 'ops/s', opsPerSec(v), opsPerSec(l));
       }
     }
@@ -560,7 +567,7 @@ function header(args: Args, root: string, elapsedS: number): string {
     `- Command: \`${cmd}\``,
     `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
     `- Filesystem of the work dir (${args.workdir}): ${fsType}; archives and the local-disk twin live side by side there`,
-    `- strata: ${rev || 'unknown revision'}${dirty}; big file ${human(args.sizeMb * PIECE)}, ${args.files.toLocaleString('en')} small files${args.quick ? ' (--quick)' : ''}`,
+    `- strata: ${rev || 'unknown revision'}${dirty}; big file ${human(args.sizeMb * PIECE)}, ${args.files.toLocaleString('en')} small files of ${args.smallBytes.toLocaleString('en')} bytes${args.quick ? ' (--quick)' : ''}`,
     `- Load average (1/5/15 min) at start: ${loadAtStart}; at end: ${loadavg()} — other processes on the machine skew every number, check these`,
     `- Total run time: ${elapsedS.toFixed(0)} s`,
   ].join('\n');
@@ -570,6 +577,7 @@ function header(args: Args, root: string, elapsedS: number): string {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  smallBytes = args.smallBytes;
   await fsp.mkdir(args.workdir, { recursive: true });
   const root = mkdtempSync(join(args.workdir, 'strata-vfs-bench-'));
   tempDirs.add(root);
