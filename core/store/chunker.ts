@@ -114,12 +114,16 @@ export class Chunker {
     return out;
   }
 
-  /** Compacts the work buffer, growing it (up to 2×max) when that frees too little: small files stay cheap. */
+  /**
+   * Compacts the work buffer, growing it (up to 2×max) when that frees too little. The first buffer
+   * fits the first push (4 KiB at least): a small file's stream allocates a few KiB, not 64 KiB of
+   * memory outside the heap that makes the collector run (every small WebDAV PUT paid for that).
+   */
   private makeRoom(wanted: number): void {
     const live = this.end - this.start;
     const cap = this.params.max * 2;
     if (this.work.length < cap && this.work.length - live < wanted) {
-      const grown = Buffer.allocUnsafe(Math.min(cap, Math.max(live + wanted, this.work.length * 2, 64 * 1024)));
+      const grown = Buffer.allocUnsafe(Math.min(cap, Math.max(live + wanted, this.work.length * 2, 4096)));
       this.work.copy(grown, 0, this.start, this.end);
       this.work = grown;
     } else this.work.copyWithin(0, this.start, this.end);
