@@ -16,21 +16,23 @@ async function retr(s: Session, arg: string): Promise<void> {
       const size = (await file.stat()).size;
       let offset = s.restOffset;
       if (offset > size) throw new FtpFail(554, `Restart offset ${offset} is beyond the end of the file (${size} bytes)`);
+      // A piece is read while the one before is sent, the first while the data connection opens; a
+      // failed read is handled where it is awaited, not reported as unhandled while it waits.
+      const read = (at: number) => {
+        const parts = file.readParts(at, Math.min(PIECE, size - at));
+        parts.catch(() => {});
+        return parts;
+      };
+      let next = offset < size ? read(offset) : null;
       await s.connectData(t, `Opening ${s.protectData ? 'TLS ' : ''}BINARY data connection for ${path} (${size - offset} bytes)`);
-      let next = offset < size ? file.readParts(offset, Math.min(PIECE, size - offset)) : null;
-      try {
-        while (next) {
-          const parts = await next;
-          const got = partsLength(parts);
-          offset += got;
-          next = got > 0 && offset < size ? file.readParts(offset, Math.min(PIECE, size - offset)) : null;
-          if (got === 0) break;
-          // The pieces are the store's, lent until the socket has written them.
-          for (const [i, p] of parts.entries()) await sendChunk(t, p, i === parts.length - 1 ? () => releaseParts(parts) : undefined);
-        }
-      } catch (err) {
-        void next?.catch(() => {});
-        throw err;
+      while (next) {
+        const parts = await next;
+        const got = partsLength(parts);
+        offset += got;
+        next = got > 0 && offset < size ? read(offset) : null;
+        if (got === 0) break;
+        // The pieces are the store's, lent until the socket has written them.
+        for (const [i, p] of parts.entries()) await sendChunk(t, p, i === parts.length - 1 ? () => releaseParts(parts) : undefined);
       }
       await finishSending(t);
     } finally {
