@@ -118,7 +118,10 @@ export class Session {
     const sp = line.indexOf(' ');
     const verb = (sp < 0 ? line : line.slice(0, sp)).trim().toUpperCase();
     const arg = sp < 0 ? '' : line.slice(sp + 1);
-    const log = this.log.child({ req: `${this.id}-${++this.seq}` });
+    const req = `${this.id}-${++this.seq}`;
+    let child: Logger | null = null;
+    // Most commands log nothing: the per-command logger is made only when something is logged.
+    const log = () => (child ??= this.log.child({ req }));
     const started = process.hrtime.bigint();
     const spec = COMMANDS[verb];
     this.outcome = { code: 0 };
@@ -126,7 +129,7 @@ export class Session {
       if (verb === '') throw new FtpFail(500, 'Empty command');
       if (!spec) throw new FtpFail(502, `Command not implemented: ${verb.slice(0, 16).replace(/[^\x20-\x7e]/g, '?')}`);
       if (spec.login && !this.user) throw new FtpFail(530, 'Please sign in with USER and PASS');
-      log.debug({ verb, arg: verb === 'PASS' ? '***' : arg.slice(0, 200) }, 'command');
+      if (this.log.isLevelEnabled('debug')) log().debug({ verb, arg: verb === 'PASS' ? '***' : arg.slice(0, 200) }, 'command');
       await spec.run(this, arg);
     } catch (err) {
       await this.replyError(err, spec, verb, log);
@@ -137,10 +140,10 @@ export class Session {
     const ok = code > 0 && code < 400;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.shared.ctx.observe({ protocol: 'ftp', op: spec ? verb : 'unknown', ok, ...(ok ? {} : { error: error ?? String(code) }), seconds, bytesIn, bytesOut });
-    if (!ok) log.info({ verb, code, error }, 'command failed');
+    if (!ok) log().info({ verb, code, error }, 'command failed');
   }
 
-  private async replyError(err: unknown, spec: CommandSpec | undefined, verb: string, log: Logger): Promise<void> {
+  private async replyError(err: unknown, spec: CommandSpec | undefined, verb: string, log: () => Logger): Promise<void> {
     let reply: { code: number; text: string };
     if (err instanceof FtpFail) reply = err;
     else if (err instanceof DataConnectionError) reply = { code: 425, text: `Cannot open data connection: ${err.message}` };
@@ -148,7 +151,7 @@ export class Session {
     else {
       reply = replyForError(err, spec?.op ?? 'read');
       if (isVfsError(err)) this.outcome.error = err.code;
-      else log.error({ err, verb }, 'command failed unexpectedly');
+      else log().error({ err, verb }, 'command failed unexpectedly');
     }
     await this.reply(reply.code, reply.text);
   }
