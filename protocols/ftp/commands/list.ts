@@ -16,13 +16,12 @@ function stripOptions(arg: string): string {
   return a;
 }
 
-async function* entries(s: Session, path: string): AsyncGenerator<DirEntry> {
-  let after: string | undefined;
-  for (;;) {
-    const page = await s.fs.readdir(path, { after, limit: PAGE });
+/** The entries of `path`, page by page, the first page being `first` (already asked for). */
+async function* entries(s: Session, path: string, first: Promise<DirEntry[]>): AsyncGenerator<DirEntry> {
+  for (let page = await first; ; ) {
     yield* page;
     if (page.length < PAGE) return;
-    after = page[page.length - 1]!.name;
+    page = await s.fs.readdir(path, { after: page[page.length - 1]!.name, limit: PAGE });
   }
 }
 
@@ -37,6 +36,9 @@ async function sendListing(s: Session, arg: string, format: (name: string, st: S
     const path = s.path(arg);
     const st = await s.fs.stat(path);
     if (dirOnly && st.kind !== 'dir') throw new FtpFail(501, `Not a directory: ${path}`);
+    // The first page is read while the data connection opens (a failure is handled where it is awaited).
+    const first = st.kind === 'dir' ? s.fs.readdir(path, { limit: PAGE }) : null;
+    first?.catch(() => {});
     await s.connectData(t, `Opening ${s.protectData ? 'TLS ' : ''}data connection for the listing of ${path}`);
     let batch = '';
     const flush = async () => {
@@ -45,7 +47,7 @@ async function sendListing(s: Session, arg: string, format: (name: string, st: S
     };
     if (st.kind !== 'dir') batch = (await format(baseName(path), st, path)) + '\r\n';
     else {
-      for await (const e of entries(s, path)) {
+      for await (const e of entries(s, path, first!)) {
         batch += (await format(e.name, e.stat, path === '/' ? `/${e.name}` : `${path}/${e.name}`)) + '\r\n';
         if (batch.length > 64 * 1024) await flush();
       }
