@@ -1,6 +1,7 @@
 // The FTP frontend under bad and unusual input, over a bare control connection: clear replies, no crash.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { freePort } from '../helpers/serve.ts';
 import { RawFtp, readAll } from './raw.ts';
 import { startFtp, USER, type FtpTestServer } from './server.ts';
 
@@ -199,7 +200,8 @@ test('REST+RETR, REST+STOR at an offset, APPE, STOU; request events carry bytes'
 test('server stays up: idle timeout, PASV exhaustion, anonymous read-only, max sessions', async () => {
   const srv = await startFtp({ ftp: { idleTimeoutSeconds: 1, pasvPortRange: [0, 0], anonymous: true, maxSessions: 3 } }).catch((e: Error) => e);
   assert.ok(srv instanceof Error && /pasvPortRange/.test(srv.message), 'bad range refused at start');
-  const port = 40_000 + Math.floor(Math.random() * 20_000);
+  // A port nothing holds right now (a random one could be some connection's local port).
+  const port = await freePort();
   const s = await startFtp({ ftp: { idleTimeoutSeconds: 1, pasvPortRange: [port, port], anonymous: true, maxSessions: 3 } });
   try {
     const a = await RawFtp.open(s.port);
