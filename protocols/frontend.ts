@@ -32,6 +32,8 @@ export interface FrontendContext {
    * Vfs change feed never reports), now and on each change; returns the stop function.
    */
   watchOtherProcesses(onChange: (pids: number[]) => void): () => void;
+  /** Where a frontend keeps runtime state of its own, `name` in the archive directory (not archive content; docs/FORMAT.md section 2). */
+  runtimePath(name: string): string;
 }
 
 /** A started frontend. Contract: `close` stops accepting, ends sessions within a few seconds, and resolves when done. */

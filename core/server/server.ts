@@ -1,4 +1,5 @@
 // One process serving one archive through every enabled frontend over one shared Vfs.
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Archive } from '../archive.ts';
 import { Authenticator, type InlineUser } from '../auth/authenticator.ts';
@@ -52,6 +53,7 @@ export class StrataServer {
       log: this.log.child({ protocol: name }),
       observe: (e) => this.observers.forEach((o) => o(e)),
       watchOtherProcesses: (onChange) => this.archive.watchOtherProcesses(onChange),
+      runtimePath: (file) => join(this.archive.dir, file),
     };
   }
 

@@ -1,7 +1,9 @@
-// The lock manager: in-memory exclusive and shared write locks (RFC 4918 §6–7), depth 0 and
-// infinity, with timeouts. Paths here are absolute archive paths (user home + share path), so users
-// whose homes overlap see one another's locks.
+// The lock manager: exclusive and shared write locks (RFC 4918 §6–7), depth 0 and infinity, with
+// timeouts, held in memory and, with a LockStore, written down at each change so they survive a
+// restart. Paths here are absolute archive paths (user home + share path), so users whose homes
+// overlap see one another's locks.
 import { randomUUID } from 'node:crypto';
+import type { LockStore } from './lock-file.ts';
 import { isWithin } from './paths.ts';
 
 /** Lock scope. */
@@ -31,11 +33,24 @@ export type LockRequest = Omit<Lock, 'token' | 'expiresAt'>;
 export class LockManager {
   private readonly locks = new Map<string, Lock>();
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly store: LockStore | null = null,
+  ) {
+    const now = this.clock();
+    for (const l of store?.load() ?? []) if (l.expiresAt > now) this.locks.set(l.token, l);
+  }
 
   private sweep(): void {
     const now = this.clock();
     for (const [t, l] of this.locks) if (l.expiresAt <= now) this.locks.delete(t);
+  }
+
+  /** Writes the locks down (after a change). */
+  private changed(): void {
+    if (!this.store) return;
+    this.sweep();
+    this.store.save([...this.locks.values()]);
   }
 
   /** The lock with `token`, if active. */
@@ -78,6 +93,7 @@ export class LockManager {
   create(req: LockRequest): Lock {
     const lock: Lock = { ...req, token: `opaquelocktoken:${randomUUID()}`, expiresAt: this.clock() + req.timeoutSec * 1000 };
     this.locks.set(lock.token, lock);
+    this.changed();
     return lock;
   }
 
@@ -85,16 +101,23 @@ export class LockManager {
   refresh(lock: Lock, timeoutSec: number): Lock {
     lock.timeoutSec = timeoutSec;
     lock.expiresAt = this.clock() + timeoutSec * 1000;
+    this.changed();
     return lock;
   }
 
   /** Removes one lock. */
   remove(token: string): boolean {
-    return this.locks.delete(token);
+    const removed = this.locks.delete(token);
+    if (removed) this.changed();
+    return removed;
   }
 
   /** Removes every lock rooted at or below `path` (after DELETE, or at a MOVE source). */
   removeTree(path: string): void {
-    for (const [t, l] of this.locks) if (isWithin(l.root, path)) this.locks.delete(t);
+    let removed = false;
+    for (const [t, l] of this.locks) {
+      if (isWithin(l.root, path)) removed = this.locks.delete(t) || removed;
+    }
+    if (removed) this.changed();
   }
 }

@@ -15,6 +15,7 @@ import { HttpError, toHttpError } from './errors.ts';
 import { handleGet } from './get.ts';
 import { parseIf } from './if-header.ts';
 import { handleLock } from './lock.ts';
+import { lockFile } from './lock-file.ts';
 import { LockManager } from './locks.ts';
 import { handleMkcol } from './mkcol.ts';
 import { ALLOWED_METHODS, handleOptions } from './options.ts';
@@ -57,6 +58,9 @@ const HANDLERS: Record<string, Handler> = {
 
 const SNAPSHOT_ROOT = /^\/\.snapshots\/[^/]+$/;
 
+/** The file in the archive directory that keeps the locks across restarts. */
+const LOCKS_FILE = 'webdav-locks.json';
+
 /** Refuses writes into /.snapshots before any work is done (taking and deleting a snapshot excepted). */
 function guardSnapshots(r: DavRequest, destination: string | null): void {
   const refuse = () => new HttpError(403, 'snapshots are read-only', '<S:snapshot-read-only xmlns:S="urn:x-strata:"/>');
@@ -80,7 +84,7 @@ export async function startWebdav(ctx: FrontendContext, opts: WebdavOptions): Pr
   };
   const tls = opts.tls !== undefined;
   const auth = new BasicAuth(ctx.auth, { tls, allowBasicOverHttp: opts.allowBasicOverHttp ?? false });
-  const locks = new LockManager();
+  const locks = new LockManager(Date.now, lockFile(ctx.runtimePath(LOCKS_FILE), ctx.log));
   const serverOpts = { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024 };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => void serve(ctx, auth, locks, settings, req, res);
   const server: Server = tls ? createHttps({ ...serverOpts, cert: pem(opts.tls!.cert), key: pem(opts.tls!.key) }, onRequest) : createHttp(serverOpts, onRequest);
