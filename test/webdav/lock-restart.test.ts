@@ -1,14 +1,13 @@
 // WebDAV locks survive a restart of `strata serve` (kept in <archive>/webdav-locks.json); expired
 // ones do not come back, and an unreadable locks file costs its locks, not the server.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort, runOk, startServe, type ServeProcess } from '../helpers/serve.ts';
+import { strataOk } from '../helpers/cli.ts';
+import { freePort, startServe, type ServeProcess } from '../helpers/serve.ts';
+import { withTmp } from '../helpers/tmp.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
 const AUTH = 'Basic ' + Buffer.from('u:p').toString('base64');
 const LOCKINFO = '<?xml version="1.0" encoding="utf-8"?><D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>editor</D:owner></D:lockinfo>';
 
@@ -16,7 +15,7 @@ const test = suite('webdav: locks across a restart');
 
 /** `strata serve` with WebDAV on `port`, for the archive at `archive`. */
 function serve(archive: string, port: number): Promise<ServeProcess> {
-  return startServe(archive, ['--webdav', `127.0.0.1:${port}`, '--user', 'u:p'], ['webdav'], { STRATA_PASSWORD: 'pw' });
+  return startServe(archive, ['--webdav', `127.0.0.1:${port}`, '--user', 'u:p'], ['webdav']);
 }
 
 function dav(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Response> {
@@ -39,17 +38,17 @@ async function status(res: Promise<Response>): Promise<number> {
 }
 
 /** Runs `fn` with a new archive and a free port; stops the server it left running and removes the archive. */
-async function withArchive(fn: (archive: string, port: number, running: { srv: ServeProcess | null }) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-davlocks-'));
-  const running: { srv: ServeProcess | null } = { srv: null };
-  try {
-    const archive = join(dir, 'ar');
-    await runOk(process.execPath, [BIN, 'init', archive], undefined, { env: { STRATA_PASSWORD: 'pw', STRATA_KDF_N: '1024' } });
-    await fn(archive, await freePort(), running);
-  } finally {
-    await running.srv?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+function withArchive(fn: (archive: string, port: number, running: { srv: ServeProcess | null }) => Promise<void>): Promise<void> {
+  return withTmp(async (dir) => {
+    const running: { srv: ServeProcess | null } = { srv: null };
+    try {
+      const archive = join(dir, 'ar');
+      strataOk(['init', archive]);
+      await fn(archive, await freePort(), running);
+    } finally {
+      await running.srv?.stop();
+    }
+  });
 }
 
 test('a lock taken before a restart still holds after it; an expired one is gone; UNLOCK empties the file', () =>
