@@ -118,10 +118,9 @@ export class Session {
     const sp = line.indexOf(' ');
     const verb = (sp < 0 ? line : line.slice(0, sp)).trim().toUpperCase();
     const arg = sp < 0 ? '' : line.slice(sp + 1);
+    // The command's id goes into each line it logs: a child logger per command cost more than the
+    // lines, which most commands never log.
     const req = `${this.id}-${++this.seq}`;
-    let child: Logger | null = null;
-    // Most commands log nothing: the per-command logger is made only when something is logged.
-    const log = () => (child ??= this.log.child({ req }));
     const started = process.hrtime.bigint();
     const spec = COMMANDS[verb];
     this.outcome = { code: 0 };
@@ -129,10 +128,10 @@ export class Session {
       if (verb === '') throw new FtpFail(500, 'Empty command');
       if (!spec) throw new FtpFail(502, `Command not implemented: ${verb.slice(0, 16).replace(/[^\x20-\x7e]/g, '?')}`);
       if (spec.login && !this.user) throw new FtpFail(530, 'Please sign in with USER and PASS');
-      if (this.log.isLevelEnabled('debug')) log().debug({ verb, arg: verb === 'PASS' ? '***' : arg.slice(0, 200) }, 'command');
+      this.log.debug({ req, verb, arg: verb === 'PASS' ? '***' : arg.slice(0, 200) }, 'command');
       await spec.run(this, arg);
     } catch (err) {
-      await this.replyError(err, spec, verb, log);
+      await this.replyError(err, spec, verb, req);
     } finally {
       if (spec) this.previousVerb = verb;
     }
@@ -140,10 +139,10 @@ export class Session {
     const ok = code > 0 && code < 400;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.shared.ctx.observe({ protocol: 'ftp', op: spec ? verb : 'unknown', ok, ...(ok ? {} : { error: error ?? String(code) }), seconds, bytesIn, bytesOut });
-    if (!ok) log().info({ verb, code, error }, 'command failed');
+    if (!ok) this.log.info({ req, verb, code, error }, 'command failed');
   }
 
-  private async replyError(err: unknown, spec: CommandSpec | undefined, verb: string, log: () => Logger): Promise<void> {
+  private async replyError(err: unknown, spec: CommandSpec | undefined, verb: string, req: string): Promise<void> {
     let reply: { code: number; text: string };
     if (err instanceof FtpFail) reply = err;
     else if (err instanceof DataConnectionError) reply = { code: 425, text: `Cannot open data connection: ${err.message}` };
@@ -151,7 +150,7 @@ export class Session {
     else {
       reply = replyForError(err, spec?.op ?? 'read');
       if (isVfsError(err)) this.outcome.error = err.code;
-      else log().error({ err, verb }, 'command failed unexpectedly');
+      else this.log.error({ req, err, verb }, 'command failed unexpectedly');
     }
     await this.reply(reply.code, reply.text);
   }

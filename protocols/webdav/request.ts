@@ -1,7 +1,6 @@
 // The per-request context every method handler gets, with the helpers they share: stat-or-null,
 // ETags, answering, the If header check and lock enforcement.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import type { User } from '../../core/auth/user.ts';
 import { isVfsError } from '../../core/errors.ts';
 import type { Stat, Vfs } from '../../core/vfs/types.ts';
@@ -32,7 +31,6 @@ export interface DavRequest {
   /** The decoded share path of the request URI. */
   path: string;
   trailingSlash: boolean;
-  log: Logger;
   locks: LockManager;
   settings: DavSettings;
   /** Bytes of request and response bodies, for metrics. */

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { Socket } from 'node:net';
-import type { Logger } from 'pino';
 import type { FrontendContext, ListenAddress, RunningFrontend } from '../frontend.ts';
 import { BasicAuth } from './auth.ts';
 import { handleCopyMove } from './copy-move.ts';
@@ -133,20 +132,13 @@ async function serve(ctx: FrontendContext, auth: BasicAuth, locks: LockManager, 
   const id = nextRequestId();
   const method = (req.method ?? 'GET').toUpperCase();
   res.setHeader('X-Request-Id', id);
-  // Most requests log nothing: the request's logger is made the first time something is logged.
-  let child: Logger | null = null;
-  const r = {
-    req, res, id, method, locks, settings, bytesIn: 0, bytesOut: 0, ifLists: null, path: '/', trailingSlash: false,
-    get log(): Logger {
-      return (child ??= ctx.log.child({ req: id }));
-    },
-  } as unknown as DavRequest;
+  const r = { req, res, id, method, locks, settings, bytesIn: 0, bytesOut: 0, ifLists: null, path: '/', trailingSlash: false } as unknown as DavRequest;
   let failure: string | undefined;
   res.once('close', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const ok = res.writableFinished && res.statusCode < 400;
     ctx.observe({ protocol: 'webdav', op: method, ok, ...(ok ? {} : { error: failure ?? String(res.statusCode) }), seconds, bytesIn: r.bytesIn, bytesOut: r.bytesOut });
-    if (ctx.log.isLevelEnabled('debug')) r.log.debug({ method, url: req.url, status: res.statusCode, seconds }, 'request');
+    ctx.log.debug({ req: id, method, url: req.url, status: res.statusCode, seconds }, 'request');
   });
   try {
     const handler = HANDLERS[method];
@@ -168,8 +160,8 @@ async function serve(ctx: FrontendContext, auth: BasicAuth, locks: LockManager, 
   } catch (err) {
     const e = toHttpError(err, method);
     failure = (err as { code?: string }).code ?? String(e.status);
-    if (e.status === 500) r.log.error({ err, method, url: req.url }, 'request failed');
-    else if (ctx.log.isLevelEnabled('debug')) r.log.debug({ status: e.status, msg: e.message, method, url: req.url }, 'request refused');
+    if (e.status === 500) ctx.log.error({ req: id, err, method, url: req.url }, 'request failed');
+    else ctx.log.debug({ req: id, status: e.status, msg: e.message, method, url: req.url }, 'request refused');
     if (e.status === 499) res.destroy();
     else {
       if (e.status === 405) res.setHeader('Allow', ALLOWED_METHODS);
