@@ -116,7 +116,9 @@ export class LockManager {
   removeTree(path: string): void {
     let removed = false;
     for (const [t, l] of this.locks) {
-      if (isWithin(l.root, path)) removed = this.locks.delete(t) || removed;
+      if (!isWithin(l.root, path)) continue;
+      this.locks.delete(t);
+      removed = true;
     }
     if (removed) this.changed();
   }

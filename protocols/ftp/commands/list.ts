@@ -45,9 +45,9 @@ async function sendListing(s: Session, arg: string, format: (name: string, st: S
       if (batch) await sendChunk(t, Buffer.from(batch));
       batch = '';
     };
-    if (st.kind !== 'dir') batch = (await format(baseName(path), st, path)) + '\r\n';
+    if (first === null) batch = (await format(baseName(path), st, path)) + '\r\n';
     else {
-      for await (const e of entries(s, path, first!)) {
+      for await (const e of entries(s, path, first)) {
         batch += (await format(e.name, e.stat, path === '/' ? `/${e.name}` : `${path}/${e.name}`)) + '\r\n';
         if (batch.length > 64 * 1024) await flush();
       }
