@@ -58,8 +58,6 @@ for i in range(n):
 PY
 }
 
-secs() { date +%s.%N; }
-elapsed() { echo "$(secs) - $1" | bc; }
 
 # run_one NAME ROUND: the four measurements against one running server, into R[NAME,{up,down,mup,mdown},ROUND].
 run_one() {

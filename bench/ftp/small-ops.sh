@@ -5,10 +5,11 @@
 # PASV+STOR and MFMT per file), with Python's ftplib, then read back as lftp mirror does (TYPE I,
 # PASV+RETR per file; ftplib sends TYPE I before each) --read-passes times (default 3: the later
 # passes show a server whose code the JIT has optimised), then N lone PASV commands. rclone has no
-# MFMT (it answers 500), so that column is n/a there. Prints median latency per command, with ratios (strata over rclone), and, with
-# --strace, the fsync-family calls of each server per file. Last, with no server running, the floor of a
-# durable small upload on the same filesystem (durable-floor.mjs: a pack fdatasync, then an LMDB commit),
-# which strata pays before each 226 and rclone, which makes no fsync, does not.
+# MFMT (it answers 500), so that column is n/a there. Prints median latency per command, with ratios
+# (strata over rclone), and, with --strace, the fsync-family calls of each server per file. Last, with
+# no server running, the floor of a durable small upload on the same filesystem (durable-floor.mjs: a
+# pack fdatasync, then an LMDB commit), which strata pays before each 226 and rclone, which makes no
+# fsync, does not.
 #   bash bench/ftp/small-ops.sh [--files N] [--strace] [--same-content] [--read-passes N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -55,6 +55,10 @@ wait_port() {
   return 1
 }
 
+# secs: the time now, in seconds; elapsed T0: seconds since T0 (from secs)
+secs() { date +%s.%N; }
+elapsed() { echo "$(secs) - $1" | bc; }
+
 # free_port: a TCP port free on 127.0.0.1 just now
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 

@@ -63,8 +63,6 @@ PY
   { echo "mkdir big$1"; for i in $(seq 1 "$LIST"); do echo "mkdir big$1\\e$i"; done; } >"$WORK/mkdirs.cmd"
 }
 
-secs() { date +%s.%N; }
-elapsed() { echo "$(secs) - $1" | bc; }
 
 # run_one NAME ROUND: the five measurements against one running server, into R[NAME,{put,get,mput,mk,ls},ROUND].
 run_one() {
