@@ -9,16 +9,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 source "$ROOT/bench/lib/rounds.sh"
 source "$HERE/pair.sh"
-SIZE_MB=1024 GETS=5
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --size-mb) SIZE_MB=$2; shift 2 ;;
-    --gets) GETS=$2; shift 2 ;;
-    *) echo "get-cpu.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-start_pair
-head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >"$WORK/big.bin"
+start_pair_with_big_file get-cpu.sh "$@"
 TICK=$(getconf CLK_TCK)
 ticks() { awk '{ print $14 + $15 }' "$1"; } # utime + stime of /proc/PID[/task/TID]/stat
 

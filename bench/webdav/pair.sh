@@ -1,4 +1,4 @@
-# pair.sh — sourced by bench/webdav/{warmup,get-cpu}.sh (after bench/lib/rounds.sh, with ROOT set):
+# pair.sh — sourced by bench/webdav/{warmup,get-cpu,get-bounds}.sh (after bench/lib/rounds.sh, with ROOT set):
 # a fresh strata serve and a fresh `rclone serve webdav` side by side on free loopback ports, user u:p,
 # stopped and removed at exit.
 
@@ -23,4 +23,22 @@ start_pair() {
     wait_port "$p" || { cat "$WORK"/*.log >&2; exit 1; }
   done
   SRV=$(pgrep -P "$spid" -x node || echo "$spid")
+}
+
+# start_pair_with_big_file SCRIPT [--size-mb 1024] [--gets 5]: reads those options into SIZE_MB and GETS
+# (anything else ends SCRIPT with exit 2), starts the pair and writes SIZE_MB MiB of random bytes to
+# $WORK/big.bin
+start_pair_with_big_file() {
+  local script=$1
+  shift
+  SIZE_MB=1024 GETS=5
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --size-mb) SIZE_MB=$2; shift 2 ;;
+      --gets) GETS=$2; shift 2 ;;
+      *) echo "$script: unknown argument $1" >&2; exit 2 ;;
+    esac
+  done
+  start_pair
+  head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom >"$WORK/big.bin"
 }
