@@ -10,8 +10,6 @@ ROOT=$(cd "$HERE/../.." && pwd)
 source "$ROOT/bench/lib/rounds.sh"
 source "$HERE/pair.sh"
 start_pair_with_big_file get-cpu.sh "$@"
-TICK=$(getconf CLK_TCK)
-ticks() { awk '{ print $14 + $15 }' "$1"; } # utime + stime of /proc/PID[/task/TID]/stat
 
 # measure NAME PORT PID [js]: one line of the table (with the main thread's share when `js`: a Node
 # server's JavaScript thread; Go spreads its work over threads that have no such role)

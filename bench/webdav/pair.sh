@@ -25,6 +25,10 @@ start_pair() {
   SRV=$(pgrep -P "$spid" -x node || echo "$spid")
 }
 
+# ticks FILE: the CPU ticks (utime + stime) in FILE, a /proc/PID[/task/TID]/stat; TICK ticks make a second
+TICK=$(getconf CLK_TCK)
+ticks() { awk '{ print $14 + $15 }' "$1"; }
+
 # start_pair_with_big_file SCRIPT [--size-mb 1024] [--gets 5]: reads those options into SIZE_MB and GETS
 # (anything else ends SCRIPT with exit 2), starts the pair and writes SIZE_MB MiB of random bytes to
 # $WORK/big.bin

@@ -2,7 +2,8 @@
 # warmup.sh — how small-PUT speed changes over a server's first requests: on a fresh strata serve and,
 # side by side, a fresh `rclone serve webdav`, ROUNDS rounds of --puts 4 KiB PUTs at concurrency 8
 # (small-puts.mjs, as bench/webdav/run.sh) into a new collection each, the two servers alternating.
-# Prints each round's seconds and the ratio (rclone's time over strata's: > 1 means strata is faster).
+# Prints each round's seconds, the CPU time of strata's JavaScript thread in its round (from /proc) and
+# the ratio (rclone's time over strata's: > 1 means strata is faster).
 # With --no-opt, strata runs without V8's optimising compiler (what the early rounds look like).
 #   bash bench/webdav/warmup.sh [--rounds 8] [--puts 1000] [--no-opt]
 set -euo pipefail
@@ -26,10 +27,13 @@ puts() { # URL COLLECTION: seconds for PUTS puts into a new collection
 }
 echo "WebDAV small PUTs over a server's first requests, $(date -u +%Y-%m-%d), $(nproc) cores: $PUTS × 4 KiB at concurrency 8 per round${NODE_FLAGS[*]:+, strata with ${NODE_FLAGS[*]}}"
 echo
-echo "| round | requests before it | strata | rclone serve webdav | strata vs rclone |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| round | requests before it | strata | its JavaScript thread busy | rclone serve webdav | strata vs rclone |"
+echo "|---:|---:|---:|---:|---:|---:|"
 for n in $(seq 1 "$ROUNDS"); do
+  js0=$(ticks /proc/$SRV/task/$SRV/stat)
   s=$(puts "http://127.0.0.1:$SPORT" "r$n")
+  js1=$(ticks /proc/$SRV/task/$SRV/stat)
   r=$(puts "http://127.0.0.1:$RPORT" "r$n")
-  awk -v n="$n" -v before=$(((n - 1) * PUTS)) -v s="$s" -v r="$r" 'BEGIN { printf "| %d | %d | %.3f s | %.3f s | %.2f× |\n", n, before, s, r, r / s }'
+  awk -v n="$n" -v before=$(((n - 1) * PUTS)) -v s="$s" -v js=$((js1 - js0)) -v t="$TICK" -v r="$r" \
+    'BEGIN { printf "| %d | %d | %.3f s | %.2f s | %.3f s | %.2f× |\n", n, before, s, js / t, r, r / s }'
 done
