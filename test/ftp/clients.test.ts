@@ -1,4 +1,4 @@
-// Real FTP clients against the FTP frontend, plain and explicit FTPS: curl, lftp, Python's ftplib, rclone.
+// Real FTP clients against the FTP frontend, plain, explicit and implicit FTPS: curl, lftp, Python's ftplib, rclone.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -88,6 +88,35 @@ for (const secure of [false, true]) {
     });
   });
 }
+
+test('implicit FTPS on its own port: curl, lftp mirror both ways and rclone, data protected', async ({ srv }) => {
+  await withTmp(async (dir) => {
+    assert.ok(srv.implicitPort, 'the server listens for implicit FTPS');
+    const url = `ftps://u:p@127.0.0.1:${srv.implicitPort}`;
+    const data = noise(1024 * 1024 + 5, 21);
+    writeFileSync(join(dir, 'up.bin'), data);
+    await ok('curl', [...CURL, '-k', '--ftp-create-dirs', '-T', join(dir, 'up.bin'), `${url}/implicit/up.bin`]);
+    await ok('curl', [...CURL, '-k', '-o', join(dir, 'down.bin'), `${url}/implicit/up.bin`]);
+    assert.ok(readFileSync(join(dir, 'down.bin')).equals(data));
+    assert.is((await ok('curl', [...CURL, '-k', '-l', `${url}/implicit/`])).trim(), 'up.bin');
+    // The same port refuses a client that does not start with TLS.
+    const plain = await run('curl', [...CURL, '--max-time', '3', `ftp://u:p@127.0.0.1:${srv.implicitPort}/implicit/`]);
+    assert.is.not(plain.code, 0, 'plain FTP on the implicit port fails');
+
+    fixture(join(dir, 'src'));
+    const script = `set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 20; set ssl:verify-certificate no; set ftp:ssl-protect-data yes; mirror -R ${join(dir, 'src')} /mirror-implicit; mirror /mirror-implicit ${join(dir, 'back')}; quit`;
+    await ok('lftp', ['-u', 'u,p', `ftps://127.0.0.1:${srv.implicitPort}`, '-e', script], { timeoutMs: 90_000 });
+    await ok('diff', ['-r', join(dir, 'src'), join(dir, 'back')]);
+
+    const pass = (await ok('rclone', ['obscure', 'p'])).trim();
+    const remote = `:ftp,host=127.0.0.1,port=${srv.implicitPort},user=u,pass=${pass},tls=true,no_check_certificate=true:rc-implicit`;
+    const env = ['--config', '/dev/null', '--low-level-retries', '1', '--retries', '1'];
+    await ok('rclone', ['copy', join(dir, 'src'), remote, ...env], { timeoutMs: 90_000 });
+    const check = await run('rclone', ['check', join(dir, 'src'), remote, ...env], { timeoutMs: 90_000 });
+    assert.is(check.code, 0, check.stderr);
+    assert.match(check.stderr, /0 differences found/);
+  });
+});
 
 test('python ftplib (plain and FTP_TLS): MLSD/MLST facts, MFMT, SITE CHMOD, snapshots', async ({ srv }) => {
   const script = String.raw`
