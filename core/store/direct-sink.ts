@@ -93,6 +93,12 @@ export class DirectFileSink implements PackSink {
     for (let done = 0; done < whole; ) {
       done += await this.writeWhole(stage, done, whole - done, this.stageStart + done);
     }
+    this.dropWholeBlocks(stage);
+  }
+
+  /** Drops the staged whole blocks (they are in the file now), keeping the partial last one staged. */
+  private dropWholeBlocks(stage: Buffer): void {
+    const whole = blockFloor(this.stageLength);
     stage.copyWithin(0, whole, this.stageLength);
     this.stageStart += whole;
     this.stageLength -= whole;
@@ -123,10 +129,7 @@ export class DirectFileSink implements PackSink {
     const stage = this.stage;
     if (!stage) return;
     for (let done = 0; done < this.stageLength; ) done += (await this.fh.write(stage, done, this.stageLength - done, this.stageStart + done)).bytesWritten;
-    const whole = blockFloor(this.stageLength);
-    stage.copyWithin(0, whole, this.stageLength);
-    this.stageStart += whole;
-    this.stageLength -= whole;
+    this.dropWholeBlocks(stage);
   }
 
   /** Writes everything and gives the stage back: reads come from the file from now on. */

@@ -37,8 +37,8 @@ export class LockManager {
     private readonly clock: () => number = Date.now,
     private readonly store: LockStore | null = null,
   ) {
-    const now = this.clock();
-    for (const l of store?.load() ?? []) if (l.expiresAt > now) this.locks.set(l.token, l);
+    for (const l of store?.load() ?? []) this.locks.set(l.token, l);
+    this.sweep();
   }
 
   private sweep(): void {
