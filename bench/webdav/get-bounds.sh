@@ -22,8 +22,8 @@ median_get() {
   local url=$1 i
   shift
   curl -sf "$@" "$url" -o /dev/null
-  for i in $(seq "$GETS"); do curl -sf "$@" "$url" -o /dev/null -w '%{speed_download}\n'; done |
-    sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] / 1e6 }'
+  for i in $(seq "$GETS"); do curl -sf "$@" "$url" -o /dev/null -w '%{speed_download}\n'; done | middle |
+    awk '{ printf "%.0f", $1 / 1e6 }'
 }
 for port in $SPORT $RPORT; do curl -sf -u u:p -T "$WORK/big.bin" "http://127.0.0.1:$port/big.bin" -o /dev/null; done
 strata=$(median_get "http://127.0.0.1:$SPORT/big.bin" -u u:p)

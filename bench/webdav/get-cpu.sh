@@ -20,7 +20,7 @@ measure() {
   a0=$(ticks /proc/$pid/stat); m0=$(ticks /proc/$pid/task/$pid/stat)
   speeds=$( { /usr/bin/time -f "%U %S" -o "$WORK/curl.time" bash -c "for i in \$(seq $GETS); do curl -sf -u u:p '$url' -o /dev/null -w '%{speed_download}\n'; done"; } )
   a1=$(ticks /proc/$pid/stat); m1=$(ticks /proc/$pid/task/$pid/stat)
-  awk -v name="$name" -v g="$GETS" -v mb="$SIZE_MB" -v t="$TICK" -v all=$((a1 - a0)) -v main=$((m1 - m0)) -v ct="$(cat "$WORK/curl.time")" -v sp="$(echo "$speeds" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" \
+  awk -v name="$name" -v g="$GETS" -v mb="$SIZE_MB" -v t="$TICK" -v all=$((a1 - a0)) -v main=$((m1 - m0)) -v ct="$(cat "$WORK/curl.time")" -v sp="$(echo "$speeds" | middle)" \
     -v js="${4:-}" \
     'BEGIN { gib = g * mb / 1024; split(ct, c, " "); m = js ? sprintf("%.2f s", main / t / gib) : "—"; printf "| %s | %.2f s | %s | %.2f s | %.0f MB/s |\n", name, all / t / gib, m, (c[1] + c[2]) / gib, sp / 1e6 }'
 }

@@ -29,6 +29,9 @@ start_pair() {
 TICK=$(getconf CLK_TCK)
 ticks() { awk '{ print $14 + $15 }' "$1"; }
 
+# middle: the middle one of the numbers on stdin, one per line (of an even count, the lower middle)
+middle() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
 # start_pair_with_big_file SCRIPT [--size-mb 1024] [--gets 5]: reads those options into SIZE_MB and GETS
 # (anything else ends SCRIPT with exit 2), starts the pair and writes SIZE_MB MiB of random bytes to
 # $WORK/big.bin
